@@ -1,0 +1,111 @@
+"""fbss_eval: structured evaluation of Failed Back Surgery Syndrome (PSPS-T2).
+
+``create_app`` builds the Flask app; every piece registers itself through a small helper.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import ProductionConfig
+from config import config_class
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
+    """Build the app. ``config`` names a config class (or is one); ``overrides`` win."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    cls = config if isinstance(config, type) else config_class(config)
+    app.config.from_object(cls)
+    app.config.update(overrides)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["today_iso"] = lambda: date.today().isoformat()
+    _default_database(app)
+    if cls is ProductionConfig or issubclass(cls, ProductionConfig):
+        ProductionConfig.check(app.config)
+    elif not app.config.get("SECRET_KEY"):
+        # Development without SECRET_KEY: a random key per process (sessions end on restart).
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
+
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_logging(app)
+    return app
+
+
+def _default_database(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        path = Path(app.instance_path) / "fbss_eval.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations, CSRF and rate limiting."""
+    from . import models  # noqa: F401 - every model registered on the metadata
+    from .database import configure_sqlite
+    from .extensions import csrf
+    from .extensions import db
+    from .extensions import limiter
+    from .extensions import migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    """Default-deny login, server-side sessions and security headers."""
+    from .security import init_app
+
+    init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area."""
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .health import bp as health_bp
+    from .patients.views import bp as patients_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(patients_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages with no patient data and no stack trace."""
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The ``flask --app fbss_eval ...`` commands."""
+    from .cli import init_app
+
+    init_app(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Keep patient data out of logs: query strings (searches) are redacted from access logs."""
+    from .logs import init_app
+
+    init_app(app)

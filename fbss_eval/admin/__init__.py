@@ -1,0 +1,1 @@
+"""Admin: users and the audit trail."""

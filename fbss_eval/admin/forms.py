@@ -1,0 +1,55 @@
+"""Admin forms."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField
+from wtforms import PasswordField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
+
+from ..forms.base import BaseForm
+from ..forms.fields import IsoDateField
+from ..models import Role
+
+ROLE_CHOICES = [(Role.CLINICIAN.value, "Clinician"), (Role.ADMIN.value, "Admin")]
+
+
+class UserForm(BaseForm):
+    """Create a user (with a first password) or edit one."""
+
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired("Enter a username."),
+            Length(min=2, max=80, message="Between 2 and 80 characters."),
+            Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, '.', '_' or '-' only."),
+        ],
+    )
+    full_name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's name."), Length(max=200)]
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    active = BooleanField("Active (may log in)", default=True)
+    password = PasswordField(
+        "Password",
+        validators=[Optional(), Length(max=128)],
+        description="At least 12 characters. Leave empty to keep the current password.",
+    )
+
+
+class AuditFilterForm(BaseForm):
+    """Filters over the audit trail (GET)."""
+
+    class Meta:
+        csrf = False
+
+    user = StringField("User", validators=[Optional(), Length(max=80)])
+    action = StringField("Action", validators=[Optional(), Length(max=40)])
+    entity = StringField("Entity", validators=[Optional(), Length(max=40)])
+    entity_id = StringField("Record id", validators=[Optional(), Regexp(r"^\d{1,12}$", message="A number.")])
+    since = IsoDateField("From", validators=[Optional()])
+    until = IsoDateField("To", validators=[Optional()])

@@ -1,0 +1,32 @@
+"""The clinical content of fbss_eval, as data: the one source of truth for the workup.
+
+No Flask import anywhere in this package. ``sections()`` gives the workup in order; instrument
+sections sit between the diagnostic sections and the psychosocial ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .schema import Section
+
+# Bump when a field, option or rule changes; each visit stores the version it was captured with.
+VERSION = "2026.11.1"
+
+
+def sections(enabled_optional: Iterable[str] = ()) -> tuple[Section, ...]:
+    """Every section of the workup in order; optional instruments only when enabled."""
+    from .instruments import INSTRUMENTS
+    from .sections import AFTER_INSTRUMENTS
+    from .sections import BEFORE_INSTRUMENTS
+
+    enabled = set(enabled_optional)
+    instrument_sections = tuple(
+        inst.section() for inst in INSTRUMENTS.values() if not inst.optional or inst.key in enabled
+    )
+    return BEFORE_INSTRUMENTS + instrument_sections + AFTER_INSTRUMENTS
+
+
+def section_map(enabled_optional: Iterable[str] = ()) -> dict[str, Section]:
+    """Sections by key."""
+    return {sec.key: sec for sec in sections(enabled_optional)}

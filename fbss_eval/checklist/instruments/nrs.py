@@ -1,0 +1,115 @@
+"""Numeric Pain Rating Scale (NPRS 0-10), back and leg separately (reference 2.3).
+
+The NRS is not an instrument section: ``back_nrs_now``, ``back_nrs_avg``, ``leg_nrs_now`` and
+``leg_nrs_avg`` are integer fields of the visit section. This module bands a single value and
+judges change.
+
+- Severity bands 0 none / 1-3 mild / 4-6 moderate / 7-10 severe: a common convention,
+  UNVERIFIED (conventions vary), so the bounds come from ``ScoringSettings``
+  (``nrs_mild_max``, ``nrs_moderate_max``).
+- MCID: 2 points or 30% (Ostelo et al., Spine 2008;33(1):90-94, consensus) [V]. Childs 2005
+  (Spine 30:1331): MDC 2 points. A >= 50% reduction is the conventional SCS-trial "success" [S].
+- NICE TA159 uses >= 50 mm on a 0-100 mm VAS; an NRS >= 5 is not formally equivalent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..schema import Result
+from ..settings import DEFAULT_SETTINGS
+from ..settings import ScoringSettings
+from .mcid import NRS_MCID_POINTS
+from .mcid import improvement
+
+NRS_FIELDS = ("back_nrs_now", "back_nrs_avg", "leg_nrs_now", "leg_nrs_avg")
+SOURCE = "NPRS 0-10; MCID 2 points or 30% (Ostelo et al., Spine 2008;33(1):90-94)"
+
+
+def band_note(settings: ScoringSettings = DEFAULT_SETTINGS) -> str:
+    """The band convention in force, labelled unverified."""
+    mild, moderate = settings.nrs_mild_max, settings.nrs_moderate_max
+    return (
+        f"NRS bands 0 none / 1-{mild} mild / {mild + 1}-{moderate} moderate / "
+        f"{moderate + 1}-10 severe: convention, UNVERIFIED (configurable)"
+    )
+
+
+def _valid(value: object) -> int | None:
+    """The value as an int 0..10, or None when missing or invalid."""
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= 10:
+        return value
+    return None
+
+
+def nrs_band(
+    value: object, settings: ScoringSettings = DEFAULT_SETTINGS
+) -> tuple[str, str] | None:
+    """(band key, label) for an NRS value; None when missing or not an integer 0-10.
+
+    Bands (UNVERIFIED convention, bounds from settings): 0 none, 1..nrs_mild_max mild,
+    ..nrs_moderate_max moderate, above that severe.
+    """
+    number = _valid(value)
+    return None if number is None else _band(number, settings)
+
+
+def _band(number: int, settings: ScoringSettings) -> tuple[str, str]:
+    """The band of a valid NRS value."""
+    if number == 0:
+        return "none", "No pain"
+    if number <= settings.nrs_mild_max:
+        return "mild", "Mild pain"
+    if number <= settings.nrs_moderate_max:
+        return "moderate", "Moderate pain"
+    return "severe", "Severe pain"
+
+
+def nrs_result(key: str, value: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> Result:
+    """A ``Result`` for one NRS field (``instrument`` is the field key, e.g. ``back_nrs_now``)."""
+    number = _valid(value)
+    if number is None:
+        reason = "not recorded" if value in (None, "") else f"invalid value {value!r} (0-10)"
+        return Result(instrument=key, score=None, n_answered=0, n_items=1, notes=(reason,))
+    band_key, band_label = _band(number, settings)
+    return Result(
+        instrument=key,
+        score=number,
+        band=band_key,
+        band_label=band_label,
+        n_answered=1,
+        n_items=1,
+        notes=(band_note(settings),),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """NRS change follow-up minus baseline (negative = improvement)."""
+
+    delta: int | float
+    pct_change: float | None  # None when the baseline is 0
+    meets_2_points: bool  # fell by >= 2 points
+    meets_30_pct: bool  # fell by >= 30%
+    meets_50_pct: bool  # fell by >= 50% ("SCS-trial-success-like")
+
+    @property
+    def important_improvement(self) -> bool:
+        """Ostelo 2008: 2 points OR 30%."""
+        return self.meets_2_points or self.meets_30_pct
+
+
+def change(baseline: int | float, followup: int | float) -> Change:
+    """NRS change and its MCID flags (2 points or 30%, Ostelo 2008; >= 50% reported too)."""
+    result = improvement(baseline, followup, mcid_points=NRS_MCID_POINTS)
+    return Change(
+        delta=followup - baseline,
+        pct_change=result.pct_change,
+        meets_2_points=result.meets_points,
+        meets_30_pct=result.meets_30_pct,
+        meets_50_pct=result.meets_50_pct,
+    )

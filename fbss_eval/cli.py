@@ -1,0 +1,130 @@
+"""``flask --app fbss_eval ...`` commands for administrators."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask import current_app
+
+from .extensions import db
+from .models import Role
+from .models import User
+from .services import users as user_service
+from .services.passwords import password_problem
+
+
+def init_app(app: Flask) -> None:
+    """Register every command."""
+    for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup):
+        app.cli.add_command(command)
+
+
+def _read_password(from_stdin: bool, username: str) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, username)
+    if problem:
+        raise click.ClickException(problem)
+    return password
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    return user
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.CLINICIAN.value)
+@click.option("--full-name", default=None, help="Defaults to the username.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(username: str, role: str, full_name: str | None, password_stdin: bool) -> None:
+    """Create an account; the password is prompted twice (or read from stdin)."""
+    password = _read_password(password_stdin, username)
+    try:
+        user_service.create_user(username, full_name or username, role, password)
+    except user_service.DuplicateUsernameError:
+        raise click.ClickException(f"A user named {username!r} already exists.") from None
+    db.session.commit()
+    click.echo(f"Created {role} {username}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(username: str, password_stdin: bool) -> None:
+    """Set a user's password (ends their sessions and lifts any lock)."""
+    user = _user(username)
+    password = _read_password(password_stdin, username)
+    user_service.reset_password(user, password, by=None)
+    user_service.unlock_user(user, by=None)
+    db.session.commit()
+    click.echo(f"Password of {username} changed; their sessions were ended.")
+
+
+@click.command("deactivate-user")
+@click.argument("username")
+def deactivate_user(username: str) -> None:
+    """Stop a user from logging in and end their sessions."""
+    user = _user(username)
+    user_service.deactivate(user, by=None)
+    db.session.commit()
+    click.echo(f"{username} deactivated.")
+
+
+@click.command("ensure-admin")
+def ensure_admin() -> None:
+    """On a database with no users, create ``admin`` with a random password printed once."""
+    if db.session.scalar(sa.select(sa.func.count(User.id))):
+        return
+    password = secrets.token_urlsafe(12)
+    user_service.create_user("admin", "Administrator", Role.ADMIN.value, password)
+    db.session.commit()
+    line = "=" * 64
+    click.echo(f"{line}\nFirst run: created the account 'admin' with the password\n\n    {password}\n")
+    click.echo(f"It is shown only this once. Log in and change it (Account > Password).\n{line}")
+
+
+@click.command("seed-demo")
+@click.option("--patients", "n_patients", type=click.IntRange(0, 1_000_000), default=50)
+@click.option("--visits-per-patient", type=click.IntRange(0, 50), default=2)
+@click.option("--seed", type=int, default=2026, help="Same seed, same data.")
+def seed_demo(n_patients: int, visits_per_patient: int, seed: int) -> None:
+    """Add deterministic synthetic patients (and their visits) for demonstration."""
+    from .demo import seed as run_seed
+
+    created = run_seed(n_patients, visits_per_patient, seed)
+    click.echo(f"Added {created.patients} patients and {created.visits} visits (seed {seed}).")
+
+
+@click.command("backup")
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def backup(output: Path) -> None:
+    """An online backup of the SQLite database (PostgreSQL: use pg_dump)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "This database is PostgreSQL: back it up with pg_dump, e.g. "
+            "`pg_dump --format=custom --file=fbss.dump DBNAME`, and test restores with pg_restore."
+        )
+    if output.exists():
+        raise click.ClickException(f"{output} exists; choose a new file name.")
+    source_path = engine.url.database
+    if not source_path or source_path == ":memory:":
+        raise click.ClickException("An in-memory database cannot be backed up.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(output)) as target:
+        source.backup(target)
+    current_app.logger.info("backup written")
+    click.echo(f"Backup written to {output} ({output.stat().st_size} bytes).")

@@ -1,0 +1,54 @@
+"""Engine tuning. SQLite: WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for writes.
+
+Python's sqlite3 module by default opens transactions lazily and never before a SELECT, so a
+request that reads then writes could lose an update or fail with SQLITE_BUSY_SNAPSHOT under WAL.
+Following the SQLAlchemy SQLite dialect docs, we switch the driver's own transaction handling off
+and emit BEGIN ourselves: IMMEDIATE for requests that write (POST, PUT, PATCH, DELETE) or when a
+service asks for it with ``write_transaction()``, DEFERRED otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask import has_app_context
+from flask import has_request_context
+from flask import request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Install the SQLite pragmas and BEGIN handling on an engine (no-op for other backends)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write() else "BEGIN")
+
+
+def wants_write() -> bool:
+    """True when the current transaction should take SQLite's write lock at BEGIN."""
+    if has_app_context() and g.get("write_transaction"):
+        return True
+    return has_request_context() and request.method in WRITE_METHODS
+
+
+def write_transaction() -> None:
+    """Ask that transactions begun from now on in this request or app context write-lock."""
+    g.write_transaction = True

@@ -1,0 +1,23 @@
+"""Typed SQLAlchemy 2.0 models on one Base."""
+
+from .audit import AuditEvent
+from .base import Base
+from .patient import Patient
+from .patient import Sex
+from .user import FormStash
+from .user import LoginAttempt
+from .user import Role
+from .user import User
+from .user import UserSession
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "FormStash",
+    "LoginAttempt",
+    "Patient",
+    "Role",
+    "Sex",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,51 @@
+"""Patients."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from .base import Base
+from .base import now_utc
+
+
+class Sex(enum.StrEnum):
+    """Administrative sex as recorded by the clinic."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Other", Sex.UNKNOWN: "Unknown"}
+
+
+class Patient(Base):
+    """A patient of the clinic, identified by the medical record number (MRN)."""
+
+    __tablename__ = "patient"
+    __table_args__ = (
+        sa.CheckConstraint("sex in ('female', 'male', 'other', 'unknown')", name="sex_valid"),
+        sa.Index("ix_patient_names", "family_name", "given_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mrn: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    family_name: Mapped[str] = mapped_column(sa.String(100))
+    given_name: Mapped[str] = mapped_column(sa.String(100))
+    birth_date: Mapped[date]
+    sex: Mapped[str] = mapped_column(sa.String(10))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    @property
+    def display_name(self) -> str:
+        """FAMILY, Given — the order clinical lists use."""
+        return f"{self.family_name.upper()}, {self.given_name}"

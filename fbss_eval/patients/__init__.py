@@ -1,0 +1,1 @@
+"""Patients: search, create, view, edit."""

@@ -1,0 +1,162 @@
+"""Default-deny access, the server-side session on each request, and security headers.
+
+Every endpoint needs a logged-in user unless it is on ``PUBLIC_ENDPOINTS``; admin areas add
+``admin_required``. A POST that arrives after the session expired keeps its form data: it is
+stashed for the same user and offered back after they log in again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Flask
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from .extensions import db
+from .models import FormStash
+from .models import User
+from .models.base import now_utc
+from .services import auth as auth_service
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
+SESSION_KEY = "sid"
+STASH_LIFETIME = timedelta(hours=12)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Install the request hooks."""
+    app.before_request(load_user)
+    app.after_request(security_headers)
+    app.context_processor(lambda: {"current_user": g.get("user")})
+
+
+def load_user() -> Response | None:
+    """Resolve the session cookie; send anonymous requests to the login page."""
+    g.user = None
+    state = auth_service.resolve_session(session.get(SESSION_KEY))
+    if state.session is not None:
+        g.user = state.session.user
+        g.user_session = state.session
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.endpoint is None:
+        abort(404)
+    next_path = request.full_path if request.query_string else request.path
+    if state.expired_user_id is not None:
+        session.pop(SESSION_KEY, None)
+        if request.method == "POST" and request.form:
+            _stash_form(state.expired_user_id)
+            flash(
+                "Your session ended after a period of inactivity. Log in again: "
+                "what you typed has been kept.",
+                "warning",
+            )
+        else:
+            flash("Your session ended after a period of inactivity. Please log in again.", "info")
+    return redirect(url_for("auth.login", next=next_path))
+
+
+def _stash_form(user_id: int) -> None:
+    data = {k: v for k, v in request.form.to_dict(flat=False).items() if k != "csrf_token"}
+    db.session.execute(
+        sa.delete(FormStash).where(FormStash.user_id == user_id, FormStash.path == request.path)
+    )
+    db.session.add(FormStash(user_id=user_id, path=request.path, data=data))
+    db.session.commit()
+
+
+def restored_form_data() -> MultiDict[str, str] | None:
+    """Form data this user posted to this path after their session expired, once."""
+    user = g.get("user")
+    if user is None:
+        return None
+    stash = db.session.scalar(
+        sa.select(FormStash).where(FormStash.user_id == user.id, FormStash.path == request.path)
+    )
+    if stash is None:
+        return None
+    data, fresh = stash.data, now_utc() - stash.created_at < STASH_LIFETIME
+    db.session.delete(stash)
+    db.session.commit()
+    if not fresh:
+        return None
+    flash("The form below holds what you typed before your session ended. Check and save it.", "info")
+    return MultiDict([(k, v) for k, values in data.items() for v in values])
+
+
+def login_user(user: User) -> None:
+    """Start a new server-side session with a fresh id (ASVS 7.2.4)."""
+    session.clear()
+    session[SESSION_KEY] = auth_service.start_session(user)
+    g.user = user
+
+
+def logout_user() -> None:
+    """End the server-side session and clear the cookie."""
+    auth_service.end_session(session.get(SESSION_KEY))
+    session.clear()
+    g.user = None
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """``target`` when it is a path on this site, else ``fallback`` (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target:
+        return fallback
+    return target
+
+
+def admin_required(view: F) -> F:
+    """Refuse (403) anyone but an admin."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("user") is None or not g.user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def security_headers(response: Response) -> Response:
+    """CSP, no sniffing, no framing, no referrer leaks; pages with patient data are not cached."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.vary.add("Cookie")
+    if request.is_secure or request.environ.get("wsgi.url_scheme") == "https":
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response

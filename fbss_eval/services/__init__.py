@@ -1,0 +1,1 @@
+"""Services: the work behind the views. They add and flush; the view commits once."""

@@ -1,0 +1,183 @@
+"""Logins, throttling, account locks and server-side sessions.
+
+The session cookie carries a random token; the server stores only its SHA-256 in ``user_session``.
+Logout, idle or absolute expiry, a password change and deactivation delete the rows, so a cookie
+captured earlier is worthless afterwards (OWASP ASVS 7.4.1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..models import LoginAttempt
+from ..models import User
+from ..models import UserSession
+from ..models.base import now_utc
+from . import audit
+from .passwords import hash_password
+from .passwords import needs_rehash
+from .passwords import verify_password
+
+LOGIN_FAILED_MESSAGE = (
+    "Invalid username or password, or the account is locked or inactive. "
+    "After repeated failures an account is locked for a while; an administrator can unlock it."
+)
+THROTTLED_MESSAGE = "Too many attempts for this account. Wait a minute and try again."
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The result of a login attempt: a user on success, else a message to show."""
+
+    user: User | None
+    message: str | None = None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _throttled(username: str, now: datetime) -> bool:
+    window_start = now - current_app.config["LOGIN_THROTTLE_WINDOW"]
+    count = db.session.scalar(
+        sa.select(sa.func.count(LoginAttempt.id)).where(
+            LoginAttempt.username == username, LoginAttempt.at > window_start
+        )
+    )
+    return (count or 0) >= current_app.config["LOGIN_THROTTLE_ATTEMPTS"]
+
+
+def authenticate(username: str, password: str) -> LoginOutcome:
+    """Check a username and password, applying the per-user throttle and the account lock.
+
+    The throttle counts failures per username typed (known or not), never globally, so one
+    attacker cannot lock every clinician out (SecureDrop's test_login_throttle_is_not_global).
+    """
+    key = username.strip().lower()[:80]
+    now = now_utc()
+    if _throttled(key, now):
+        audit.record("login_throttled", username=key)
+        return LoginOutcome(None, THROTTLED_MESSAGE)
+
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
+    if user is None:
+        verify_password(_dummy_hash(), password)  # same work as for a real account
+        return _failed(key, None, now, "unknown user")
+    if not user.active:
+        return _failed(key, user, now, "inactive")
+    if user.is_locked(now):
+        return _failed(key, user, now, "locked")
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
+            user.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
+            audit.record("account_locked", "user", user.id, user=user)
+        return _failed(key, user, now, "wrong password")
+
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("login", "user", user.id, user=user)
+    return LoginOutcome(user)
+
+
+def _failed(key: str, user: User | None, now: datetime, reason: str) -> LoginOutcome:
+    db.session.add(LoginAttempt(username=key, at=now))
+    audit.record(
+        "login_failed",
+        "user",
+        user.id if user else None,
+        changes={"reason": [None, reason]},
+        username=key,
+    )
+    return LoginOutcome(None, LOGIN_FAILED_MESSAGE)
+
+
+_DUMMY: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    fast = bool(current_app.config.get("ARGON2_FAST"))
+    key = "fast" if fast else "strong"
+    if key not in _DUMMY:
+        _DUMMY[key] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY[key]
+
+
+def start_session(user: User) -> str:
+    """Create a server-side session for the user; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
+    return token
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What the cookie's token resolves to: a live session, an expired one, or nothing."""
+
+    session: UserSession | None
+    expired_user_id: int | None = None
+
+
+def resolve_session(token: str | None) -> SessionState:
+    """Look the token up; expired sessions are deleted and reported with their user id."""
+    if not token:
+        return SessionState(None)
+    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is None:
+        return SessionState(None)
+    now = now_utc()
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+    absolute = current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    row_id, user_id, username = row.id, row.user_id, row.user.username
+    expired = not row.user.active or now - row.last_seen_at > idle or now - row.created_at > absolute
+    touch = now - row.last_seen_at > current_app.config["SESSION_TOUCH_INTERVAL"]
+    if not (expired or touch):
+        return SessionState(row)
+    # End the read transaction before writing, so that SQLite never upgrades a read snapshot
+    # into a write (SQLITE_BUSY_SNAPSHOT); the write then starts its own transaction.
+    db.session.rollback()
+    if expired:
+        db.session.execute(sa.delete(UserSession).where(UserSession.id == row_id))
+        audit.record("session_expired", "user", user_id, user_id=user_id, username=username)
+        db.session.commit()
+        return SessionState(None, expired_user_id=user_id)
+    db.session.execute(
+        sa.update(UserSession).where(UserSession.id == row_id).values(last_seen_at=now)
+    )
+    db.session.commit()
+    return SessionState(db.session.get(UserSession, row_id))
+
+
+def end_session(token: str | None) -> None:
+    """Delete the session row for this token, if any."""
+    if token:
+        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def end_all_sessions(user_id: int) -> int:
+    """Delete every session of a user (password change, deactivation); returns how many."""
+    result = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every session of the user."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now_utc()
+    end_all_sessions(user.id)
+
+
+def unlock(user: User) -> None:
+    """Lift an account lock and reset the failure count."""
+    user.locked_until = None
+    user.failed_logins = 0

@@ -1,0 +1,116 @@
+"""Creating, changing and finding patients; every change is audited with old and new values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Patient
+from ..models import User
+from . import audit
+
+FIELDS = ("mrn", "family_name", "given_name", "birth_date", "sex")
+
+
+class DuplicateMRNError(ValueError):
+    """Another patient already has this MRN."""
+
+
+def snapshot(patient: Patient) -> dict[str, Any]:
+    """The audited fields of a patient as plain values."""
+    return {name: getattr(patient, name) for name in FIELDS}
+
+
+def mrn_taken(mrn: str, exclude_id: int | None = None) -> bool:
+    """True when another patient has this MRN (compared case-insensitively)."""
+    query = sa.select(Patient.id).where(sa.func.upper(Patient.mrn) == mrn.upper())
+    if exclude_id is not None:
+        query = query.where(Patient.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def _check_mrn(mrn: str, exclude_id: int | None = None) -> None:
+    if mrn_taken(mrn, exclude_id):
+        raise DuplicateMRNError(mrn)
+
+
+def create(data: dict[str, Any], by: User) -> Patient:
+    """Add a patient (MRN unique, case-insensitively) and audit it."""
+    _check_mrn(data["mrn"])
+    patient = Patient(**{name: data[name] for name in FIELDS}, created_by_id=by.id)
+    db.session.add(patient)
+    db.session.flush()
+    audit.record("create", "patient", patient.id, audit.diff({}, snapshot(patient)), user=by)
+    return patient
+
+
+def update(patient: Patient, data: dict[str, Any], by: User) -> dict[str, list[Any]]:
+    """Change a patient; returns (and audits) ``{field: [old, new]}``."""
+    _check_mrn(data["mrn"], exclude_id=patient.id)
+    before = snapshot(patient)
+    for name in FIELDS:
+        setattr(patient, name, data[name])
+    changes = audit.diff(before, snapshot(patient))
+    if changes:
+        audit.record("update", "patient", patient.id, changes, user=by)
+    return changes
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of search results."""
+
+    items: list[Patient]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def search(query: str, page: int, per_page: int) -> Page:
+    """Patients whose MRN or names start with (or, for names, contain) the query."""
+    stmt = sa.select(Patient)
+    text = query.strip()
+    if text:
+        like = f"%{_escape_like(text.lower())}%"
+        prefix = f"{_escape_like(text.upper())}%"
+        conditions = [
+            sa.func.upper(Patient.mrn).like(prefix, escape="\\"),
+            sa.func.lower(Patient.family_name).like(like, escape="\\"),
+            sa.func.lower(Patient.given_name).like(like, escape="\\"),
+        ]
+        if "," in text:  # "Family, Given"
+            family, _, given = (part.strip().lower() for part in text.partition(","))
+            conditions.append(
+                sa.and_(
+                    sa.func.lower(Patient.family_name).like(f"{_escape_like(family)}%", escape="\\"),
+                    sa.func.lower(Patient.given_name).like(f"{_escape_like(given)}%", escape="\\"),
+                )
+            )
+        stmt = stmt.where(sa.or_(*conditions))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    items = db.session.scalars(
+        stmt.order_by(Patient.family_name, Patient.given_name, Patient.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(list(items), page, per_page, total)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def age(birth_date: date, on: date | None = None) -> int:
+    """Age in whole years on a date (today by default)."""
+    on = on or date.today()
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
