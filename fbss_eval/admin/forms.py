@@ -6,6 +6,7 @@ from wtforms import BooleanField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
@@ -15,7 +16,7 @@ from ..forms.base import BaseForm
 from ..forms.fields import IsoDateField
 from ..models import Role
 
-ROLE_CHOICES = [(Role.CLINICIAN.value, "Clinician"), (Role.ADMIN.value, "Admin")]
+ROLE_CHOICES = [SelectChoice(Role.CLINICIAN.value, "Clinician"), SelectChoice(Role.ADMIN.value, "Admin")]
 
 
 class UserForm(BaseForm):

@@ -7,6 +7,7 @@ from typing import Any
 
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
@@ -49,7 +50,8 @@ class PatientForm(BaseForm):
     )
     sex = SelectField(
         "Sex",
-        choices=[("", "Choose...")] + [(value.value, label) for value, label in SEX_LABELS.items()],
+        choices=[SelectChoice("", "Choose...")]
+        + [SelectChoice(value.value, label) for value, label in SEX_LABELS.items()],
         validators=[DataRequired("Choose the sex recorded for the patient.")],
     )
 

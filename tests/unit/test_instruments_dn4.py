@@ -30,20 +30,20 @@ def answers(interview: str, exam: str | None) -> dict[str, str]:
         ("NNNNNYN", "YYN", 3, False, 1),
     ],
 )
-def test_worked_examples_full(
-    interview: str, exam: str, score: int, positive: bool, interview_score: int
-) -> None:
+def test_worked_examples_full(interview: str, exam: str, score: int, positive: bool, interview_score: int) -> None:
     result = dn4.score(answers(interview, exam), DEFAULT_SETTINGS)
     assert result.score == score
     assert result.positive is positive
     assert result.band == ("positive" if positive else "negative")
     assert result.subscores["interview"] == interview_score
-    assert result.n_items == 10 and result.complete
+    assert result.n_items == 10
+    assert result.complete
 
 
 def test_both_results_shown_when_they_disagree() -> None:
     result = dn4.score(answers("YNNYNYN", "NNN"), DEFAULT_SETTINGS)
-    assert result.score == 3 and result.positive is False
+    assert result.score == 3
+    assert result.positive is False
     assert "DN4 3/10 — negative (cut-off >= 4)" in result.notes
     assert "DN4-interview 3/7 — positive (cut-off >= 3)" in result.notes
     assert any("disagree" in note for note in result.notes)
@@ -58,7 +58,8 @@ def test_exam_not_done_reports_interview_only() -> None:
     assert result.band == "interview_positive"
     assert "DN4-interview 3/7 — positive" in (result.band_label or "")
     assert any("examination not done" in note for note in result.notes)
-    assert result.n_items == 7 and result.complete
+    assert result.n_items == 7
+    assert result.complete
 
 
 def test_exam_not_done_interview_negative() -> None:
@@ -83,7 +84,8 @@ def test_exam_done_but_item_missing() -> None:
     result = dn4.score(data, DEFAULT_SETTINGS)
     assert result.score is None
     assert result.subscores["interview"] == 3
-    assert result.n_answered == 9 and result.n_items == 10
+    assert result.n_answered == 9
+    assert result.n_items == 10
     assert any("examination items not answered" in note for note in result.notes)
 
 

@@ -22,9 +22,7 @@ def answers(*scores: int | None) -> dict[str, str]:
         ((0,) * 16, 0, 0, False, False),
     ],
 )
-def test_worked_examples(
-    scores: tuple[int, ...], pa: int, w: int, pa_flag: bool, w_flag: bool
-) -> None:
+def test_worked_examples(scores: tuple[int, ...], pa: int, w: int, pa_flag: bool, w_flag: bool) -> None:
     result = fabq.score(answers(*scores), DEFAULT_SETTINGS)
     assert result.subscores == {"pa": pa, "w": w}
     assert result.score == pa
@@ -57,9 +55,7 @@ def test_item_11_is_work() -> None:
 def test_settings_cutoffs() -> None:
     data = answers(*(3,) * 16)  # PA 12, W 21
     result = fabq.score(data, ScoringSettings(fabq_pa_above=11, fabq_w_above=20))
-    assert result.band_label == (
-        "FABQ-PA > 11; FABQ-W > 20 (high risk of not returning to work)"
-    )
+    assert result.band_label == ("FABQ-PA > 11; FABQ-W > 20 (high risk of not returning to work)")
 
 
 def test_work_items_missing_scores_pa_only() -> None:

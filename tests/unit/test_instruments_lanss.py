@@ -36,7 +36,8 @@ def test_worked_examples(items: tuple[int, ...], total: int, likely: bool, versi
 
 
 def test_weights() -> None:
-    assert [f.option("yes").score for f in lanss.ITEMS if f.option("yes")] == [5, 5, 3, 2, 1, 5, 3]
+    assert [f.options[0].score for f in lanss.ITEMS] == [5, 5, 3, 2, 1, 5, 3]
+    assert all(f.options[0].value == "yes" and f.options[1].score == 0 for f in lanss.ITEMS)
 
 
 def test_slanss_alternative_cutoff() -> None:
@@ -49,7 +50,8 @@ def test_slanss_alternative_cutoff() -> None:
 def test_version_missing_gives_total_without_cutoff() -> None:
     result = lanss.score(answers(1, 0, 1, 0, 1, 0, 1, version=None), DEFAULT_SETTINGS)
     assert result.score == 12
-    assert result.band is None and result.positive is None
+    assert result.band is None
+    assert result.positive is None
     assert "cut-off not applied" in result.notes[0]
 
 

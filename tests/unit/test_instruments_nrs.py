@@ -16,14 +16,16 @@ from fbss_eval.checklist.settings import ScoringSettings
 )  # fmt: skip
 def test_bands(value: int, band: str) -> None:
     result = nrs.nrs_band(value, DEFAULT_SETTINGS)
-    assert result is not None and result[0] == band
+    assert result is not None
+    assert result[0] == band
 
 
 @pytest.mark.parametrize("value", [None, "", -1, 11, 2.5, True, "5", [3]])
 def test_invalid_values(value: object) -> None:
     assert nrs.nrs_band(value, DEFAULT_SETTINGS) is None
     result = nrs.nrs_result("back_nrs_now", value, DEFAULT_SETTINGS)
-    assert result.score is None and result.notes
+    assert result.score is None
+    assert result.notes
 
 
 def test_bands_from_settings() -> None:
@@ -35,7 +37,8 @@ def test_bands_from_settings() -> None:
 def test_result() -> None:
     result = nrs.nrs_result("leg_nrs_avg", 7, DEFAULT_SETTINGS)
     assert result.instrument == "leg_nrs_avg"
-    assert result.score == 7 and result.band == "severe"
+    assert result.score == 7
+    assert result.band == "severe"
     assert result.complete
     assert "UNVERIFIED" in result.notes[0]
 
@@ -53,7 +56,8 @@ def test_change_worked_examples(
 ) -> None:
     change = nrs.change(baseline, followup)
     assert change.delta == delta
-    assert change.pct_change is not None and round(change.pct_change, 1) == pct
+    assert change.pct_change is not None
+    assert round(change.pct_change, 1) == pct
     assert (change.meets_2_points, change.meets_30_pct, change.meets_50_pct) == (two, thirty, fifty)
     assert change.important_improvement is (two or thirty)
 
@@ -65,6 +69,9 @@ def test_change_exact_30_and_50_percent() -> None:
 
 def test_change_worsening_and_zero_baseline() -> None:
     worse = nrs.change(3, 6)
-    assert worse.delta == 3 and not worse.meets_2_points and not worse.meets_30_pct
+    assert worse.delta == 3
+    assert not worse.meets_2_points
+    assert not worse.meets_30_pct
     zero = nrs.change(0, 0)
-    assert zero.pct_change is None and not zero.meets_30_pct
+    assert zero.pct_change is None
+    assert not zero.meets_30_pct

@@ -37,7 +37,8 @@ def test_published_example_display() -> None:
     assert result.score is not None
     assert round(result.score, 1) == 35.6  # source truncates to 35.5; rounding gives 35.6
     assert round(result.score, 2) == 35.56
-    assert result.n_answered == 9 and result.n_items == 10
+    assert result.n_answered == 9
+    assert result.n_items == 10
     assert any("missing" in note for note in result.notes)
 
 
@@ -95,7 +96,8 @@ def test_exact_boundaries_with_missing_sections() -> None:
 
 def test_section_8_not_required() -> None:
     required = {f.key for f in odi.ITEMS if f.required}
-    assert "odi_8" not in required and len(required) == 9
+    assert "odi_8" not in required
+    assert len(required) == 9
 
 
 @pytest.mark.parametrize("forged", ["6", "-1", "2.5", "", "x", None, ["1"]])

@@ -7,6 +7,7 @@ import pytest
 from fbss_eval.checklist.instruments import paindetect
 from fbss_eval.checklist.settings import DEFAULT_SETTINGS
 
+
 def answers(symptoms: tuple[int, ...], course: str, radiating: bool) -> dict[str, str]:
     data = {f"pd_{i}": str(s) for i, s in enumerate(symptoms, start=1)}
     data["pd_course"] = course
@@ -53,7 +54,8 @@ def test_course_scores() -> None:
     assert [o.score for o in course.options] == [0, -1, 1, 1]
     radiating = next(f for f in paindetect.ITEMS if f.key == "pd_radiating")
     yes = radiating.option("yes")
-    assert yes is not None and yes.score == 2
+    assert yes is not None
+    assert yes.score == 2
 
 
 @pytest.mark.parametrize("missing", ["pd_1", "pd_7", "pd_course", "pd_radiating"])
@@ -62,7 +64,8 @@ def test_any_missing_item_no_score(missing: str) -> None:
     del data[missing]
     result = paindetect.score(data, DEFAULT_SETTINGS)
     assert result.score is None
-    assert result.n_answered == 8 and result.n_items == 9
+    assert result.n_answered == 8
+    assert result.n_items == 9
     assert result.notes[0] == "1 item missing; all items are needed for a score"
 
 
@@ -77,4 +80,5 @@ def test_item_keys() -> None:
     assert keys == [f"pd_{i}" for i in range(1, 8)] + ["pd_course", "pd_radiating"]
     assert paindetect.ITEMS[1].label == "Tingling/prickling"
     labels = [o.label for o in paindetect.ITEMS[0].options]
-    assert labels[0] == "0 never" and labels[-1] == "5 very strongly"
+    assert labels[0] == "0 never"
+    assert labels[-1] == "5 very strongly"

@@ -23,9 +23,7 @@ def answers(*scores: int) -> dict[str, str]:
         ((4,) * 13, 52, (16, 12, 24), True),
     ],
 )
-def test_worked_examples(
-    scores: tuple[int, ...], total: int, rmh: tuple[int, int, int], flag: bool
-) -> None:
+def test_worked_examples(scores: tuple[int, ...], total: int, rmh: tuple[int, int, int], flag: bool) -> None:
     result = pcs.score(answers(*scores), DEFAULT_SETTINGS)
     assert result.score == total
     sub = result.subscores
@@ -37,7 +35,8 @@ def test_worked_examples(
 def test_boundary_exclusive_setting() -> None:
     data = answers(2, 2, 2, 2, 2, 3, 3, 2, 3, 2, 2, 2, 3)  # 30
     result = pcs.score(data, ScoringSettings(pcs_inclusive=False))
-    assert result.score == 30 and result.positive is False
+    assert result.score == 30
+    assert result.positive is False
     assert "PCS > 30" in (result.band_label or "")
     assert pcs.score(data, DEFAULT_SETTINGS).band_label == (
         "Clinically relevant catastrophising (PCS >= 30 (Sullivan manual threshold))"

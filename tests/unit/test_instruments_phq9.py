@@ -59,8 +59,7 @@ def test_item9_alert_despite_minimal_total() -> None:
     assert alert.must_acknowledge is True
     assert alert.evidence == ("PHQ-9 item 9 = 1",)
     assert alert.action == (
-        "Follow the local suicide-risk assessment protocol; "
-        "PHQ-9 item 9 is a screen, not a risk assessment"
+        "Follow the local suicide-risk assessment protocol; PHQ-9 item 9 is a screen, not a risk assessment"
     )
 
 

@@ -37,7 +37,9 @@ def test_key_is_module_name(inst: Instrument) -> None:
 def test_source_licence_and_names(inst: Instrument) -> None:
     assert inst.source.strip()
     assert inst.licence.strip()
-    assert inst.name.strip() and inst.short_name.strip() and inst.version.strip()
+    assert inst.name.strip()
+    assert inst.short_name.strip()
+    assert inst.version.strip()
 
 
 @pytest.mark.parametrize("inst", ALL, ids=IDS)

@@ -47,7 +47,8 @@ def test_forged_value_is_blank() -> None:
     data = answers({1, 2, 3, 5, 8})
     data["rmdq_24"] = "yes"
     result = rmdq.score(data, DEFAULT_SETTINGS)
-    assert result.score == 5 and result.n_answered == 23
+    assert result.score == 5
+    assert result.n_answered == 23
 
 
 def test_floor_ceiling_note() -> None:

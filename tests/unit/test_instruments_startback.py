@@ -25,9 +25,7 @@ def answers(items: tuple[int, ...], item9: str) -> dict[str, str]:
         ((1, 1, 1, 0, 1, 1, 1, 0), "extremely", 7, 4, "high"),
     ],
 )
-def test_worked_examples(
-    items: tuple[int, ...], item9: str, total: int, psych: int, risk: str
-) -> None:
+def test_worked_examples(items: tuple[int, ...], item9: str, total: int, psych: int, risk: str) -> None:
     result = startback.score(answers(items, item9), DEFAULT_SETTINGS)
     assert result.score == total
     assert result.subscores["psychosocial"] == psych
@@ -45,14 +43,16 @@ def test_medium_boundary_psych_3() -> None:
 )
 def test_item9_recode(value: str, score: int) -> None:
     option = startback.ITEMS[8].option(value)
-    assert option is not None and option.score == score
+    assert option is not None
+    assert option.score == score
 
 
 def test_no_classification_unless_all_answered() -> None:
     data = answers((0, 0, 0, 0, 1, 1, 1, 1), "extremely")
     del data["sbst_2"]
     result = startback.score(data, DEFAULT_SETTINGS)
-    assert result.score is None and result.band is None
+    assert result.score is None
+    assert result.band is None
     assert result.n_answered == 8
     assert "missing" in result.notes[0]
 
@@ -64,5 +64,6 @@ def test_forged_item9() -> None:
 
 def test_keele_copyright_kept() -> None:
     licence = startback.INSTRUMENT.licence
-    assert "©2007" in licence and "Keele University" in licence
+    assert "©2007" in licence
+    assert "Keele University" in licence
     assert "No license is required for non-commercial use" in licence

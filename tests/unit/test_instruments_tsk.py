@@ -56,7 +56,8 @@ def test_tsk17_cutoff_from_settings() -> None:
 def test_tsk11_worked_examples(value: int, total: int) -> None:
     result = tsk.score(answers11(*(value,) * 11), DEFAULT_SETTINGS)
     assert result.score == total
-    assert result.band is None and result.positive is None
+    assert result.band is None
+    assert result.positive is None
     assert result.n_items == 11
     assert any("no validated cut-off" in n for n in result.notes)
 
@@ -94,7 +95,8 @@ def test_missing_item_not_scored() -> None:
     del data["tsk_9"]
     result = tsk.score(data, DEFAULT_SETTINGS)
     assert result.score is None
-    assert result.n_answered == 16 and result.n_items == 17
+    assert result.n_answered == 16
+    assert result.n_items == 17
 
 
 def test_forged_value() -> None:

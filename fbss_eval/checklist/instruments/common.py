@@ -40,13 +40,9 @@ def item(
     )
 
 
-def numbered_items(prefix: str, labels: Sequence[str], options: tuple[Option, ...]) -> tuple[
-    Field, ...
-]:
+def numbered_items(prefix: str, labels: Sequence[str], options: tuple[Option, ...]) -> tuple[Field, ...]:
     """Required choice items ``{prefix}_1`` .. ``{prefix}_n`` sharing one set of options."""
-    return tuple(
-        item(f"{prefix}_{number}", label, options) for number, label in enumerate(labels, start=1)
-    )
+    return tuple(item(f"{prefix}_{number}", label, options) for number, label in enumerate(labels, start=1))
 
 
 def scores_of(items: Sequence[Field], answers: Answers) -> dict[str, int | float | None]:

@@ -43,8 +43,7 @@ EXAM_TOPICS = (
 EXAM_ENABLED = (EnableWhen(field=EXAM_DONE, op="eq", value="yes"),)
 
 INTERVIEW_ITEMS = tuple(
-    item(f"{KEY}_{number}", label, YES_NO)
-    for number, label in enumerate(INTERVIEW_TOPICS, start=1)
+    item(f"{KEY}_{number}", label, YES_NO) for number, label in enumerate(INTERVIEW_TOPICS, start=1)
 )
 EXAM_ITEMS = tuple(
     item(f"{KEY}_{number}", label, YES_NO, enable_when=EXAM_ENABLED)

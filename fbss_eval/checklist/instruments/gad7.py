@@ -62,9 +62,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     band, label = band_lower(total, BANDS)
     notes: list[str] = []
     if prorated:
-        notes.append(
-            f"prorated: mean of {n_answered} answered items x 7 = {fmt(total)} (local policy)"
-        )
+        notes.append(f"prorated: mean of {n_answered} answered items x 7 = {fmt(total)} (local policy)")
     if total >= CUTOFF:
         notes.append("GAD-7 >= 10: probable generalised anxiety disorder (screen)")
     return Result(

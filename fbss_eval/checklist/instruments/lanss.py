@@ -74,9 +74,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     done = answered(scores)
     n_missing = len(ITEMS) - len(done)
     if n_missing:
-        return not_scored(
-            KEY, all_needed_reason(n_missing), n_answered=len(done), n_items=len(ITEMS)
-        )
+        return not_scored(KEY, all_needed_reason(n_missing), n_answered=len(done), n_items=len(ITEMS))
     value = sum(done.values())
     version = answers.get(VERSION)
     if version not in NAMES:
@@ -95,9 +93,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         score=value,
         band="likely" if likely else "unlikely",
         band_label=(
-            f"Neuropathic mechanisms likely ({rule})"
-            if likely
-            else f"Neuropathic mechanisms unlikely ({rule} not met)"
+            f"Neuropathic mechanisms likely ({rule})" if likely else f"Neuropathic mechanisms unlikely ({rule} not met)"
         ),
         n_answered=len(done),
         n_items=len(ITEMS),
@@ -111,8 +107,7 @@ INSTRUMENT = Instrument(
     short_name="LANSS",
     version="LANSS / S-LANSS",
     source=(
-        "Bennett M. Pain 2001;92:147-157; S-LANSS: Bennett MI, Smith BH, Torrance N, "
-        "Potter J. J Pain 2005;6(3):149-158"
+        "Bennett M. Pain 2001;92:147-157; S-LANSS: Bennett MI, Smith BH, Torrance N, Potter J. J Pain 2005;6(3):149-158"
     ),
     licence="Licence UNVERIFIED (Pain © IASP/Elsevier; Bennett 2005). Capture scores only",
     items=ITEMS,

@@ -46,9 +46,7 @@ def _valid(value: object) -> int | None:
     return None
 
 
-def nrs_band(
-    value: object, settings: ScoringSettings = DEFAULT_SETTINGS
-) -> tuple[str, str] | None:
+def nrs_band(value: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> tuple[str, str] | None:
     """(band key, label) for an NRS value; None when missing or not an integer 0-10.
 
     Bands (UNVERIFIED convention, bounds from settings): 0 none, 1..nrs_mild_max mild,

@@ -27,9 +27,7 @@ from .common import scores_of
 
 KEY = "paindetect"
 
-SYMPTOM_OPTIONS = scale(
-    "0 never", "1 hardly noticed", "2 slightly", "3 moderately", "4 strongly", "5 very strongly"
-)
+SYMPTOM_OPTIONS = scale("0 never", "1 hardly noticed", "2 slightly", "3 moderately", "4 strongly", "5 very strongly")
 SYMPTOM_TOPICS = (
     "Burning",
     "Tingling/prickling",
@@ -74,9 +72,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     done = answered(scores)
     n_missing = len(ITEMS) - len(done)
     if n_missing:
-        return not_scored(
-            KEY, all_needed_reason(n_missing), n_answered=len(done), n_items=len(ITEMS)
-        )
+        return not_scored(KEY, all_needed_reason(n_missing), n_answered=len(done), n_items=len(ITEMS))
     symptoms = sum(done[f"pd_{number}"] for number in range(1, 8))
     value = sum(done.values())
     band, label = band_upper(value, BANDS)

@@ -56,14 +56,9 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     done = answered(scores)
     n_missing = len(ITEMS) - len(done)
     if n_missing:
-        return not_scored(
-            KEY, all_needed_reason(n_missing), n_answered=len(done), n_items=len(ITEMS)
-        )
+        return not_scored(KEY, all_needed_reason(n_missing), n_answered=len(done), n_items=len(ITEMS))
     value = sum(done.values())
-    subscores = {
-        name: float(sum(done[f"{KEY}_{number}"] for number in numbers))
-        for name, numbers in SUBSCALES.items()
-    }
+    subscores = {name: float(sum(done[f"{KEY}_{number}"] for number in numbers)) for name, numbers in SUBSCALES.items()}
     relation = ">=" if settings.pcs_inclusive else ">"
     rule = f"PCS {relation} {settings.pcs_threshold} (Sullivan manual threshold)"
     flag = flagged(value, settings)
@@ -71,9 +66,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         instrument=KEY,
         score=value,
         band="clinically_relevant" if flag else "below_threshold",
-        band_label=(
-            f"Clinically relevant catastrophising ({rule})" if flag else f"Not flagged ({rule})"
-        ),
+        band_label=(f"Clinically relevant catastrophising ({rule})" if flag else f"Not flagged ({rule})"),
         n_answered=len(done),
         n_items=len(ITEMS),
         subscores=subscores,
@@ -97,7 +90,5 @@ INSTRUMENT = Instrument(
         "PCS threshold boundary >= 30 vs > 30 (configurable, default >= 30)",
         "PCS missing items: scored only when all 13 are answered",
     ),
-    description=(
-        "Thinking about past painful experiences; each item 0 (not at all) .. 4 (all the time)."
-    ),
+    description=("Thinking about past painful experiences; each item 0 (not at all) .. 4 (all the time)."),
 )

@@ -48,10 +48,7 @@ BANDS = (
 )
 CUTOFF = 10  # >= 10: major depression likely (Kroenke 2010: sens 77-88%, spec 88-94%)
 
-ITEM9_ACTION = (
-    "Follow the local suicide-risk assessment protocol; "
-    "PHQ-9 item 9 is a screen, not a risk assessment"
-)
+ITEM9_ACTION = "Follow the local suicide-risk assessment protocol; PHQ-9 item 9 is a screen, not a risk assessment"
 
 
 def item9_alerts(item9: int | float | None) -> tuple[Alert, ...]:
@@ -61,10 +58,7 @@ def item9_alerts(item9: int | float | None) -> tuple[Alert, ...]:
             Alert(
                 kind="phq9_item9_unanswered",
                 severity="warning",
-                message=(
-                    "PHQ-9 item 9 (thoughts of self-harm / being better off dead) not answered"
-                    " — ask directly"
-                ),
+                message=("PHQ-9 item 9 (thoughts of self-harm / being better off dead) not answered — ask directly"),
                 evidence=("PHQ-9 item 9 not answered",),
                 action="Ask the patient directly and record the answer",
             ),
@@ -129,9 +123,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     band, label = band_lower(total, BANDS)
     notes: list[str] = []
     if prorated:
-        notes.append(
-            f"prorated: mean of {n_answered} answered items x 9 = {fmt(total)} (local policy)"
-        )
+        notes.append(f"prorated: mean of {n_answered} answered items x 9 = {fmt(total)} (local policy)")
     else:
         notes.extend(syndrome_notes([value for value in values if value is not None]))
     if total >= CUTOFF:

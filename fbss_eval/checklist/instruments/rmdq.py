@@ -20,9 +20,7 @@ from .common import scores_of
 
 KEY = "rmdq"
 
-ITEMS = numbered_items(
-    KEY, tuple(f"Statement {number} (applies today?)" for number in range(1, 25)), YES_NO
-)
+ITEMS = numbered_items(KEY, tuple(f"Statement {number} (applies today?)" for number in range(1, 25)), YES_NO)
 
 
 def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Result:
@@ -47,9 +45,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         notes.append(f"{n_blank} blank statement(s) counted as No (configurable policy)")
     else:
         value = ticks * n_items / len(done)
-        notes.append(
-            f"prorated: {ticks} of {len(done)} answered x 24 = {fmt(value)} (configurable policy)"
-        )
+        notes.append(f"prorated: {ticks} of {len(done)} answered x 24 = {fmt(value)} (configurable policy)")
     if value < 4 or value > 20:
         notes.append("Scores below 4 or above 20 show change poorly (floor/ceiling)")
     return Result(
@@ -77,7 +73,6 @@ INSTRUMENT = Instrument(
     optional=True,
     unverified=("RMDQ blank statements: count as No (configurable) or prorate",),
     description=(
-        "Record yes for each statement the patient ticked as applying today. "
-        "MCID 5 points or 30% (Ostelo 2008)."
+        "Record yes for each statement the patient ticked as applying today. MCID 5 points or 30% (Ostelo 2008)."
     ),
 )

@@ -25,9 +25,7 @@ from .common import scores_of
 KEY = "tsk"
 VERSION = "tsk_version"
 
-OPTIONS = scale(
-    "1 strongly disagree", "2 somewhat disagree", "3 somewhat agree", "4 strongly agree", start=1
-)
+OPTIONS = scale("1 strongly disagree", "2 somewhat disagree", "3 somewhat agree", "4 strongly agree", start=1)
 REVERSED = (4, 8, 12, 16)  # TSK-17 only: 5 - x [S]
 DROPPED_IN_11 = (4, 8, 9, 12, 14, 16)  # [V] Woby 2005
 TSK11 = tuple(number for number in range(1, 18) if number not in DROPPED_IN_11)
@@ -71,33 +69,24 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     reverse items, 11-44, no validated cut-off (37 does not apply). No verified missing rule.
     """
     version = answers.get(VERSION)
-    if version not in ("17", "11"):
-        return not_scored(
-            KEY, "TSK version (17 or 11) not recorded", n_answered=0, n_items=len(ITEMS)
-        )
-    numbers = range(1, 18) if version == "17" else TSK11
     scores = scores_of(ITEMS, answers)
-    done = {
-        number: scores[f"{KEY}_{number}"]
-        for number in numbers
-        if scores[f"{KEY}_{number}"] is not None
-    }
+    if version not in ("17", "11"):
+        n_answered = sum(value is not None for value in scores.values())
+        return not_scored(KEY, "TSK version (17 or 11) not recorded", n_answered=n_answered, n_items=len(ITEMS))
+    numbers = range(1, 18) if version == "17" else TSK11
+    done = {number: scores[f"{KEY}_{number}"] for number in numbers if scores[f"{KEY}_{number}"] is not None}
     n_items = len(numbers)
     if len(done) < n_items:
-        return not_scored(
-            KEY, all_needed_reason(n_items - len(done)), n_answered=len(done), n_items=n_items
-        )
+        return not_scored(KEY, all_needed_reason(n_items - len(done)), n_answered=len(done), n_items=n_items)
     if version == "11":
         return Result(
             instrument=KEY,
             score=sum(value for value in done.values() if value is not None),
             n_answered=n_items,
             n_items=n_items,
-            notes=("TSK-11: no validated cut-off (the TSK-17 cut-off of 37 does not apply)",),
+            notes=("TSK-11: no validated cut-off (the TSK-17 cut-off does not apply)",),
         )
-    value = sum(
-        (5 - raw if number in REVERSED else raw) for number, raw in done.items() if raw is not None
-    )
+    value = sum((5 - raw if number in REVERSED else raw) for number, raw in done.items() if raw is not None)
     high = value > settings.tsk17_high_above
     rule = f"TSK-17 > {settings.tsk17_high_above} (Vlaeyen 1995)"
     return Result(

@@ -1,0 +1,184 @@
+"""Shared fixtures.
+
+Every test that uses ``app`` runs once per configured database: SQLite always, PostgreSQL too
+when ``TEST_DATABASE_URL`` names one. The schema is built by the real migrations (``upgrade
+head``), once per run and database; each test then starts from empty tables (a copy of the
+migrated SQLite file, or TRUNCATE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config import normalise_database_url
+from fbss_eval import create_app
+from fbss_eval.extensions import db
+
+PG_URL = normalise_database_url(os.environ["TEST_DATABASE_URL"]) if os.environ.get("TEST_DATABASE_URL") else None
+DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct horse battery staple"
+
+
+def browser_available() -> bool:
+    """True when Chromium and Playwright are both installed."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return Path(CHROMIUM).exists()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    browser = (
+        f"browser tests: run with {CHROMIUM}"
+        if browser_available()
+        else f"browser tests: NOT RUN (Chromium not found at {CHROMIUM} or Playwright missing)"
+    )
+    return [f"databases: {', '.join(DATABASES)}", browser]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if browser_available():
+        return
+    kept = [item for item in items if "browser" not in item.keywords]
+    deselected = [item for item in items if "browser" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def migrate_to_head(url: str) -> None:
+    """Build the schema with the real migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop and recreate the public schema (an empty database)."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@dataclass(frozen=True)
+class Database:
+    """A migrated database to clone or clean for each test."""
+
+    kind: str
+    url: str
+    template: Path | None = None
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    if request.param == "sqlite":
+        template = tmp_path_factory.mktemp("sqlite") / "template.sqlite"
+        migrate_to_head(f"sqlite:///{template}")
+        return Database("sqlite", f"sqlite:///{template}", template)
+    assert PG_URL is not None
+    reset_postgres_schema(PG_URL)
+    migrate_to_head(PG_URL)
+    return Database("postgresql", PG_URL)
+
+
+def _truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.execute(
+            sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+        ).scalars().all()
+        if tables:
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(database: Database, tmp_path: Path) -> str:
+    """A URL of an empty, migrated database for this test."""
+    if database.kind == "sqlite":
+        assert database.template is not None
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(database.template, path)
+        return f"sqlite:///{path}"
+    _truncate_all(database.url)
+    return database.url
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, object]:
+    """Config overrides for this test's app (override the fixture in a module to change)."""
+    return {}
+
+
+@pytest.fixture
+def app(db_url: str, app_overrides: dict[str, object]) -> Iterator[Flask]:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url, **app_overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@dataclass
+class Users:
+    """Accounts every web test can log in as (password ``PASSWORD``)."""
+
+    admin: object
+    clinician: object
+    other: object
+
+
+@pytest.fixture
+def users(app: Flask) -> Users:
+    from fbss_eval.services.users import create_user
+
+    admin = create_user("ada", "Ada Admin", "admin", PASSWORD)
+    clinician = create_user("carl", "Dr Carl Clinician", "clinician", PASSWORD)
+    other = create_user("olga", "Dr Olga Other", "clinician", PASSWORD)
+    db.session.commit()
+    return Users(admin, clinician, other)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real form; fails the test if it does not work."""
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.text[:500]
+
+
+@pytest.fixture
+def as_clinician(client: FlaskClient, users: Users) -> FlaskClient:
+    login(client, "carl")
+    return client
+
+
+@pytest.fixture
+def as_admin(client: FlaskClient, users: Users) -> FlaskClient:
+    login(client, "ada")
+    return client
