@@ -38,6 +38,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
     register_extensions(app)
+    register_templating(app)
     register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -70,6 +71,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
+def register_templating(app: Flask) -> None:
+    """Jinja filters and tests."""
+    from .templating import init_app
+
+    init_app(app)
+
+
 def register_security(app: Flask) -> None:
     """Default-deny login, server-side sessions and security headers."""
     from .security import init_app
@@ -83,10 +91,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
+    from .visits.views import bp as visits_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(patients_bp)
+    app.register_blueprint(visits_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -1,6 +1,6 @@
 """The clinical content of fbss_eval, as data: the one source of truth for the workup.
 
-No Flask import anywhere in this package. ``sections()`` gives the workup in order; instrument
+No Flask import anywhere in this package. ``all_sections()`` gives the workup in order; instrument
 sections sit between the diagnostic sections and the psychosocial ones.
 """
 
@@ -14,7 +14,7 @@ from .schema import Section
 VERSION = "2026.11.1"
 
 
-def sections(enabled_optional: Iterable[str] = ()) -> tuple[Section, ...]:
+def all_sections(enabled_optional: Iterable[str] = ()) -> tuple[Section, ...]:
     """Every section of the workup in order; optional instruments only when enabled."""
     from .instruments import INSTRUMENTS
     from .sections import AFTER_INSTRUMENTS
@@ -29,4 +29,4 @@ def sections(enabled_optional: Iterable[str] = ()) -> tuple[Section, ...]:
 
 def section_map(enabled_optional: Iterable[str] = ()) -> dict[str, Section]:
     """Sections by key."""
-    return {sec.key: sec for sec in sections(enabled_optional)}
+    return {sec.key: sec for sec in all_sections(enabled_optional)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import FieldList
+from wtforms import FormField
 
 
 def _strip(value: Any) -> Any:
@@ -16,6 +18,8 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, FieldList | FormField):
+                return unbound_field.bind(form=form, **options)
             filters = list(unbound_field.kwargs.get("filters", []))
             if _strip not in filters:
                 filters.append(_strip)

@@ -9,6 +9,13 @@ from .user import LoginAttempt
 from .user import Role
 from .user import User
 from .user import UserSession
+from .visit import Finding
+from .visit import InstrumentScore
+from .visit import SectionStatus
+from .visit import Visit
+from .visit import VisitAlert
+from .visit import VisitSection
+from .visit import VisitStatus
 
 __all__ = [
     "AuditEvent",
@@ -20,4 +27,11 @@ __all__ = [
     "Sex",
     "User",
     "UserSession",
+    "Finding",
+    "InstrumentScore",
+    "SectionStatus",
+    "Visit",
+    "VisitAlert",
+    "VisitSection",
+    "VisitStatus",
 ]

@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..models import Patient
+from ..models import Visit
 from ..security import restored_form_data
 from ..services import patients as service
+from ..services.visits import visits_of
 from .forms import PatientForm
 from .forms import SearchForm
 
@@ -94,7 +96,6 @@ def _data(form: PatientForm) -> dict[str, object]:
     }
 
 
-def _visits_of(patient: Patient) -> list[object]:
-    """The patient's visits, newest first (empty until the visits module is installed)."""
-    listing = current_app.extensions.get("fbss_visit_listing")
-    return list(listing(patient.id)) if listing else []
+def _visits_of(patient: Patient) -> list[Visit]:
+    """The patient's visits, newest first."""
+    return visits_of(patient.id)

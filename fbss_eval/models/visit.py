@@ -1,0 +1,179 @@
+"""Visits, their section answers, and the projections written with every save.
+
+Status is an explicit state machine (``services/visits.py`` holds the transitions), also enforced
+by check constraints: ``draft -> signed -> amending -> signed (revision n+1)``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from .base import Base
+from .base import JsonType
+from .base import now_utc
+from .patient import Patient
+from .user import User
+
+
+class VisitStatus(enum.StrEnum):
+    """Where a visit is in its life."""
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+    AMENDING = "amending"
+
+
+class SectionStatus(enum.StrEnum):
+    """How far a section has been filled (shown in the section navigation)."""
+
+    EMPTY = "empty"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    NOT_ASSESSED = "not_assessed"
+
+
+class Visit(Base):
+    """One consult of one patient, captured with one checklist version."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        sa.CheckConstraint("status in ('draft', 'signed', 'amending')", name="status_valid"),
+        sa.CheckConstraint("status = 'draft' OR (signed_at IS NOT NULL AND signed_by_id IS NOT NULL)",
+                           name="signed_has_signer"),
+        sa.CheckConstraint("status <> 'draft' OR revision = 0", name="draft_revision_zero"),
+        sa.Index("ix_visit_patient_date", "patient_id", "visit_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patient.id"), index=True)
+    clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    visit_date: Mapped[date] = mapped_column(index=True)
+    visit_type: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(12), default=VisitStatus.DRAFT.value, index=True)
+    checklist_version: Mapped[str] = mapped_column(sa.String(20))
+    revision: Mapped[int] = mapped_column(default=0)
+    version_id: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    signed_at: Mapped[datetime | None]
+    signed_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    completeness_pct: Mapped[int] = mapped_column(default=0)
+
+    patient: Mapped[Patient] = relationship(lazy="joined", innerjoin=True)
+    clinician: Mapped[User] = relationship(foreign_keys=[clinician_id], lazy="joined", innerjoin=True)
+    sections: Mapped[list[VisitSection]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", lazy="raise",
+        foreign_keys="VisitSection.visit_id",
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def editable(self) -> bool:
+        """Drafts and amendments can change; a signed visit cannot."""
+        return self.status in (VisitStatus.DRAFT.value, VisitStatus.AMENDING.value)
+
+
+class VisitSection(Base):
+    """The answers of one section of one visit (repeat groups are lists inside ``answers``)."""
+
+    __tablename__ = "visit_section"
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "section_key", name="uq_visit_section_key"),
+        sa.CheckConstraint(
+            "status in ('empty', 'in_progress', 'complete', 'not_assessed')", name="status_valid"
+        ),
+        sa.CheckConstraint(
+            "status <> 'not_assessed' OR not_assessed_reason IS NOT NULL", name="not_assessed_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    section_key: Mapped[str] = mapped_column(sa.String(40))
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(16), default=SectionStatus.EMPTY.value)
+    n_answered: Mapped[int] = mapped_column(default=0)
+    n_required: Mapped[int] = mapped_column(default=0)
+    not_assessed_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    carried_forward_from: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"))
+    rev: Mapped[int] = mapped_column(default=0)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    visit: Mapped[Visit] = relationship(back_populates="sections", foreign_keys=[visit_id])
+
+
+class InstrumentScore(Base):
+    """A queryable copy of each instrument's result, rewritten with every save."""
+
+    __tablename__ = "instrument_score"
+    __table_args__ = (sa.UniqueConstraint("visit_id", "instrument", name="uq_instrument_score_visit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = mapped_column(sa.String(30), index=True)
+    score: Mapped[float | None]
+    band: Mapped[str | None] = mapped_column(sa.String(40))
+    band_label: Mapped[str | None] = mapped_column(sa.String(120))
+    positive: Mapped[bool | None]
+    n_answered: Mapped[int] = mapped_column(default=0)
+    n_items: Mapped[int] = mapped_column(default=0)
+    subscores: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    notes: Mapped[list[str] | None] = mapped_column(sa.JSON())
+
+
+class Finding(Base):
+    """The clinician's likelihood for one pain-generator category (from the differential)."""
+
+    __tablename__ = "finding"
+    __table_args__ = (sa.UniqueConstraint("visit_id", "category", name="uq_finding_visit_category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(40), index=True)
+    likelihood: Mapped[str] = mapped_column(sa.String(20))
+
+
+class VisitAlert(Base):
+    """A red flag or instrument alert raised for a visit; some must be acknowledged."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "kind", name="uq_alert_visit_kind"),
+        sa.CheckConstraint(
+            "acknowledged_at IS NULL OR (acknowledged_by_id IS NOT NULL AND action_taken IS NOT NULL)",
+            name="ack_complete",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    severity: Mapped[str] = mapped_column(sa.String(10))
+    message: Mapped[str] = mapped_column(sa.Text)
+    evidence: Mapped[list[str] | None] = mapped_column(sa.JSON())
+    advice: Mapped[str | None] = mapped_column(sa.Text)
+    must_acknowledge: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    raised_at: Mapped[datetime] = mapped_column(default=now_utc)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    acknowledged_at: Mapped[datetime | None]
+    action_taken: Mapped[str | None] = mapped_column(sa.Text)
+
+    acknowledged_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def pending(self) -> bool:
+        """Active, must be acknowledged, and not yet acknowledged."""
+        return self.active and self.must_acknowledge and self.acknowledged_at is None

@@ -1,0 +1,295 @@
+"""The visit workflow: start (carrying history forward), save a section, mark a section not
+assessed, acknowledge an alert. Every save rewrites the projections (scores, findings, alerts)
+in the same transaction, and is audited field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..checklist import VERSION
+from ..checklist import all_sections
+from ..checklist.categories import PAIN_GENERATORS
+from ..checklist.evaluate import Evaluation
+from ..checklist.evaluate import evaluate
+from ..checklist.schema import Section
+from ..checklist.settings import DEFAULT_SETTINGS
+from ..checklist.settings import ScoringSettings
+from ..checklist.validate import clean_answers
+from ..extensions import db
+from ..models import Finding
+from ..models import InstrumentScore
+from ..models import Patient
+from ..models import SectionStatus
+from ..models import User
+from ..models import Visit
+from ..models import VisitAlert
+from ..models import VisitSection
+from ..models import VisitStatus
+from ..models.base import now_utc
+from . import audit
+
+# History that stays true from one visit to the next: offered again for the clinician to confirm.
+CARRY_FORWARD = ("surgical_history", "imaging", "electrodiagnostics", "blocks", "treatments")
+NOT_ASSESSED_REASONS = {
+    "not_asked": "Not asked",
+    "declined": "Patient declined",
+    "not_applicable": "Not applicable",
+    "unknown": "Unknown / not available",
+}
+
+
+class StaleSectionError(Exception):
+    """The section was saved by someone else after this page was loaded."""
+
+    def __init__(self, current: VisitSection) -> None:
+        super().__init__("stale section")
+        self.current = current
+
+
+class NotEditableError(Exception):
+    """The visit is signed (amend it instead)."""
+
+
+def scoring_settings() -> ScoringSettings:
+    """The clinic's scoring settings (configured overrides of the reference defaults)."""
+    return DEFAULT_SETTINGS.with_overrides(current_app.config.get("FBSS_SCORING"))
+
+
+def visit_sections() -> tuple[Section, ...]:
+    """The sections of the workup, with this install's optional instruments."""
+    return all_sections(current_app.config.get("FBSS_OPTIONAL_INSTRUMENTS", ()))
+
+
+def can_edit(user: User, visit: Visit) -> bool:
+    """Clinicians edit their own unsigned visits; admins any unsigned visit."""
+    return visit.editable and (user.is_admin or visit.clinician_id == user.id)
+
+
+def section_rows(visit: Visit) -> dict[str, VisitSection]:
+    """The stored sections of a visit by key (one query)."""
+    rows = db.session.scalars(sa.select(VisitSection).where(VisitSection.visit_id == visit.id)).all()
+    return {row.section_key: row for row in rows}
+
+
+def answers_of(rows: Mapping[str, VisitSection]) -> dict[str, dict[str, Any]]:
+    """Answers by section key (not-assessed sections count as unanswered)."""
+    return {
+        key: dict(row.answers or {})
+        for key, row in rows.items()
+        if row.status != SectionStatus.NOT_ASSESSED.value
+    }
+
+
+def previous_visit(patient_id: int, before: Visit | None = None) -> Visit | None:
+    """The patient's latest earlier visit."""
+    stmt = sa.select(Visit).where(Visit.patient_id == patient_id)
+    if before is not None:
+        stmt = stmt.where(Visit.id != before.id)
+    return db.session.scalars(stmt.order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(1)).first()
+
+
+def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type: str) -> Visit:
+    """Open a draft visit; history sections are carried forward from the latest visit."""
+    last = previous_visit(patient.id)
+    visit = Visit(
+        patient_id=patient.id,
+        clinician_id=clinician.id,
+        visit_date=visit_date,
+        visit_type=visit_type,
+        status=VisitStatus.DRAFT.value,
+        checklist_version=VERSION,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    rows = {"visit": VisitSection(visit_id=visit.id, section_key="visit",
+                                  answers={"visit_date": visit_date.isoformat(), "visit_type": visit_type},
+                                  updated_by_id=clinician.id)}
+    if last is not None:
+        for key, old in section_rows(last).items():
+            if key in CARRY_FORWARD and old.answers and old.status != SectionStatus.NOT_ASSESSED.value:
+                rows[key] = VisitSection(visit_id=visit.id, section_key=key, answers=dict(old.answers),
+                                         carried_forward_from=last.id, updated_by_id=clinician.id)
+    db.session.add_all(rows.values())
+    db.session.flush()
+    recompute(visit, rows)
+    audit.record(
+        "create", "visit", visit.id,
+        {"patient_id": [None, patient.id], "visit_date": [None, visit_date.isoformat()],
+         "visit_type": [None, visit_type], "carried_forward": [None, sorted(set(rows) - {"visit"})]},
+        user=clinician,
+    )
+    return visit
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save changed, and the evaluation after it."""
+
+    changes: dict[str, list[Any]]
+    evaluation: Evaluation
+
+
+def save_section(
+    visit: Visit, section: Section, answers: Mapping[str, Any], expected_rev: int, by: User
+) -> SaveResult:
+    """Store a section's answers (validated again against the checklist) if nobody saved it since
+    the page was loaded (``expected_rev``); else raise ``StaleSectionError``."""
+    if not visit.editable:
+        raise NotEditableError(visit.id)
+    clean, errors = clean_answers(section, answers)
+    if errors:
+        raise ValueError(f"answers do not fit section {section.key}: {sorted(errors)}")
+    rows = section_rows(visit)
+    row = rows.get(section.key)
+    if row is None:
+        row = VisitSection(visit_id=visit.id, section_key=section.key, answers={}, rev=0)
+        db.session.add(row)
+        rows[section.key] = row
+    if row.rev != expected_rev:
+        raise StaleSectionError(row)
+    before = dict(row.answers or {})
+    row.answers = clean
+    row.rev += 1
+    row.not_assessed_reason = None
+    row.carried_forward_from = None
+    row.status = SectionStatus.IN_PROGRESS.value  # recompute sets the real status
+    row.updated_by_id = by.id
+    row.updated_at = now_utc()
+    if section.key == "visit":
+        _sync_visit_header(visit, clean)
+    visit.updated_at = now_utc()  # bumps version_id: concurrent saves of the visit collide
+    evaluation = recompute(visit, rows)
+    changes = {f"{section.key}.{k}": v for k, v in audit.diff(before, clean).items()}
+    if changes:
+        audit.record("update", "visit", visit.id, changes, user=by)
+    return SaveResult(changes, evaluation)
+
+
+def _sync_visit_header(visit: Visit, answers: Mapping[str, Any]) -> None:
+    if answers.get("visit_date"):
+        visit.visit_date = date.fromisoformat(answers["visit_date"])
+    if answers.get("visit_type"):
+        visit.visit_type = answers["visit_type"]
+
+
+def mark_not_assessed(visit: Visit, section: Section, reason: str, expected_rev: int, by: User) -> None:
+    """Record that a section was not assessed, and why (its answers are kept but not counted)."""
+    if not visit.editable:
+        raise NotEditableError(visit.id)
+    if reason not in NOT_ASSESSED_REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    rows = section_rows(visit)
+    row = rows.get(section.key)
+    if row is None:
+        row = VisitSection(visit_id=visit.id, section_key=section.key, answers={}, rev=0)
+        db.session.add(row)
+        rows[section.key] = row
+    if row.rev != expected_rev:
+        raise StaleSectionError(row)
+    row.status = SectionStatus.NOT_ASSESSED.value
+    row.not_assessed_reason = reason
+    row.rev += 1
+    row.updated_by_id = by.id
+    row.updated_at = now_utc()
+    visit.updated_at = now_utc()
+    recompute(visit, rows)
+    audit.record("update", "visit", visit.id, {f"{section.key}.not_assessed": [None, reason]}, user=by)
+
+
+def recompute(visit: Visit, rows: Mapping[str, VisitSection]) -> Evaluation:
+    """Evaluate the visit and rewrite its projections (section status, scores, findings, alerts)."""
+    sections = visit_sections()
+    evaluation = evaluate(answers_of(rows), sections, scoring_settings(), today=visit.visit_date)
+    required_done = required = 0
+    for section in sections:
+        row = rows.get(section.key)
+        if row is not None and row.status != SectionStatus.NOT_ASSESSED.value:
+            prog = evaluation.progress[section.key]
+            row.status, row.n_answered, row.n_required = prog.status, prog.answered, prog.required
+        if section.required:
+            required += 1
+            required_done += row is not None and row.status in (
+                SectionStatus.COMPLETE.value, SectionStatus.NOT_ASSESSED.value)
+    visit.completeness_pct = round(100 * required_done / required) if required else 100
+    _write_scores(visit, evaluation)
+    _write_findings(visit, rows)
+    _write_alerts(visit, evaluation)
+    db.session.flush()
+    return evaluation
+
+
+def _write_scores(visit: Visit, evaluation: Evaluation) -> None:
+    db.session.execute(sa.delete(InstrumentScore).where(InstrumentScore.visit_id == visit.id))
+    for key, result in {**evaluation.results, **evaluation.nrs}.items():
+        db.session.add(InstrumentScore(
+            visit_id=visit.id, instrument=key, score=result.score, band=result.band,
+            band_label=result.band_label, positive=result.positive, n_answered=result.n_answered,
+            n_items=result.n_items, subscores=dict(result.subscores) or None, notes=list(result.notes) or None,
+        ))
+
+
+def _write_findings(visit: Visit, rows: Mapping[str, VisitSection]) -> None:
+    db.session.execute(sa.delete(Finding).where(Finding.visit_id == visit.id))
+    row = rows.get("differential")
+    answers = row.answers if row is not None and row.status != SectionStatus.NOT_ASSESSED.value else {}
+    for category in PAIN_GENERATORS:
+        likelihood = (answers or {}).get(f"lh_{category.value}")
+        if likelihood and likelihood != "not_assessed":
+            db.session.add(Finding(visit_id=visit.id, category=category.value, likelihood=likelihood))
+
+
+def _write_alerts(visit: Visit, evaluation: Evaluation) -> None:
+    existing = {a.kind: a for a in db.session.scalars(sa.select(VisitAlert).where(VisitAlert.visit_id == visit.id))}
+    raised = {alert.kind: alert for alert in evaluation.alerts}
+    for kind, row in existing.items():
+        if kind not in raised:
+            row.active = False
+    for kind, alert in raised.items():
+        evidence = list(alert.evidence)
+        row = existing.get(kind)
+        if row is None:
+            db.session.add(VisitAlert(
+                visit_id=visit.id, kind=kind, severity=alert.severity, message=alert.message,
+                evidence=evidence, advice=alert.action, must_acknowledge=alert.must_acknowledge,
+            ))
+            continue
+        if not row.active or row.evidence != evidence:
+            # A new or changed finding needs a fresh acknowledgement.
+            row.raised_at = now_utc()
+            row.acknowledged_at = row.acknowledged_by_id = row.action_taken = None
+        row.active, row.severity, row.message = True, alert.severity, alert.message
+        row.evidence, row.advice, row.must_acknowledge = evidence, alert.action, alert.must_acknowledge
+
+
+def acknowledge_alert(visit: Visit, alert: VisitAlert, action_taken: str, by: User) -> None:
+    """Record who acknowledged an alert, when, and the action taken."""
+    if not visit.editable:
+        raise NotEditableError(visit.id)
+    alert.acknowledged_by_id = by.id
+    alert.acknowledged_at = now_utc()
+    alert.action_taken = action_taken
+    visit.updated_at = now_utc()
+    audit.record("acknowledge_alert", "visit", visit.id, {alert.kind: [None, action_taken]}, user=by)
+
+
+def active_alerts(visit_id: int) -> list[VisitAlert]:
+    """Alerts in force for a visit, most severe first."""
+    rows = db.session.scalars(
+        sa.select(VisitAlert).where(VisitAlert.visit_id == visit_id, VisitAlert.active.is_(True))
+    ).all()
+    order = {"critical": 0, "warning": 1, "info": 2}
+    return sorted(rows, key=lambda a: (order.get(a.severity, 3), a.kind))
+
+
+def visits_of(patient_id: int) -> list[Visit]:
+    """A patient's visits, newest first."""
+    return list(db.session.scalars(
+        sa.select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.visit_date.desc(), Visit.id.desc())
+    ))

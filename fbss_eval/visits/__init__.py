@@ -1,0 +1,1 @@
+"""Visits: the guided workup, section by section, with its summary."""

@@ -1,0 +1,57 @@
+"""What every visit page shows around its content: header, alert banner, section navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+
+from ..models import SectionStatus
+from ..models import Visit
+from ..services import visits as service
+
+STATUS_LABELS = {
+    SectionStatus.EMPTY.value: "Not started",
+    SectionStatus.IN_PROGRESS.value: "In progress",
+    SectionStatus.COMPLETE.value: "Complete",
+    SectionStatus.NOT_ASSESSED.value: "Not assessed",
+}
+
+
+def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
+    """Template context shared by the visit pages (two queries: sections and alerts)."""
+    sections = service.visit_sections()
+    rows = service.section_rows(visit)
+    nav = []
+    for index, section in enumerate(sections):
+        row = rows.get(section.key)
+        status = row.status if row else SectionStatus.EMPTY.value
+        nav.append({
+            "key": section.key,
+            "number": index + 1,
+            "title": section.title,
+            "group": section.group,
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "required": section.required,
+            "counts": f"{row.n_answered}/{row.n_required}" if row and row.n_required else "",
+            "carried": bool(row and row.carried_forward_from),
+            "current": section.key == current,
+        })
+    keys = [s.key for s in sections]
+    position = keys.index(current) if current in keys else -1
+    alerts = service.active_alerts(visit.id)
+    return {
+        "visit": visit,
+        "patient": visit.patient,
+        "sections": sections,
+        "rows": rows,
+        "answers": service.answers_of(rows),
+        "nav": nav,
+        "next_key": keys[position + 1] if 0 <= position < len(keys) - 1 else None,
+        "prev_key": keys[position - 1] if position > 0 else None,
+        "alerts": alerts,
+        "pending_alerts": [a for a in alerts if a.pending],
+        "editable": service.can_edit(g.user, visit),
+        "done_count": sum(1 for item in nav if item["status"] in ("complete", "not_assessed")),
+    }
