@@ -67,9 +67,12 @@ class CandidacyReport:
         return tuple(c for c in self.criteria if c.status == status)
 
 
+_ANSWER_STATUS: dict[str, Status] = {"yes": "met", "no": "unmet"}
+
+
 def answer_status(value: Any) -> Status | None:
     """'yes' -> met, 'no' -> unmet; anything else (blank, 'unknown') -> None."""
-    return {"yes": "met", "no": "unmet"}.get(value) if isinstance(value, str) else None
+    return _ANSWER_STATUS.get(value) if isinstance(value, str) else None
 
 
 def _join(parts: Iterable[str]) -> str:

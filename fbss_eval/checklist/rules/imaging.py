@@ -16,6 +16,8 @@ from .base import Pointer
 from .base import VisitData
 from .base import rule
 from .timing import describe_operation
+from .timing import fused_to_sacrum
+from .timing import is_fusion
 from .timing import last_operation_before
 from .timing import parse_date
 
@@ -154,6 +156,21 @@ def _caveats(row: Mapping[str, Any], findings: tuple[str, ...], data: VisitData)
     return notes
 
 
+def _fusion_context(data: VisitData) -> list[str]:
+    """Fusions on record, with their number of levels (adjacent-segment risk grows with it)."""
+    notes = []
+    for number, row in enumerate(data.rows("surgical_history", "operations"), start=1):
+        if not is_fusion(row):
+            continue
+        levels = row.get("n_levels")
+        extent = f" of {levels} level(s)" if isinstance(levels, int) and levels > 0 else ""
+        notes.append(
+            f"{describe_operation(number, row)}: fusion{extent}; adjacent-segment risk "
+            "grows with the number of fused levels"
+        )
+    return notes
+
+
 @rule
 def imaging_findings(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer]:
     """One pointer per finding group, listing every study that reported it."""
@@ -168,6 +185,8 @@ def imaging_findings(data: VisitData, settings: ScoringSettings) -> Iterator[Poi
             words = ", ".join(_FINDING_LABELS[f].lower() for f in hits)
             reasons.append(f"{describe_study(number, row)}: {words}")
             reasons.extend(_caveats(row, hits, data))
+        if reasons and fr.key == "imaging.adjacent_segment":
+            reasons.extend(_fusion_context(data))
         if reasons:
             yield Pointer(
                 rule=fr.key,
@@ -185,7 +204,7 @@ def sij_after_fusion(data: VisitData, settings: ScoringSettings) -> Iterator[Poi
     fused = [
         (n, row)
         for n, row in enumerate(data.rows("surgical_history", "operations"), 1)
-        if row.get("fusion_to_sacrum") is True
+        if fused_to_sacrum(row)
     ]
     positive = data.get("examination", "sij_provocation_positive")
     if not fused or isinstance(positive, bool) or not isinstance(positive, (int, float)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..instruments.common import fmt
 from ..settings import ScoringSettings
 from .base import Pointer
 from .base import VisitData
@@ -28,10 +29,6 @@ PAINDETECT_POSITIVE = 19
 PAINDETECT_UNCLEAR = 13
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
 def positive_screens(data: VisitData, settings: ScoringSettings) -> list[str]:
     """The neuropathic screens that are positive, in words (empty when none is)."""
     found: list[str] = []
@@ -40,23 +37,23 @@ def positive_screens(data: VisitData, settings: ScoringSettings) -> list[str]:
         interview = dn4.subscores.get("interview")
         if dn4.score is not None:
             if dn4.score >= DN4_CUTOFF:
-                found.append(f"DN4 {_fmt(dn4.score)}/10 (positive at >= {DN4_CUTOFF})")
+                found.append(f"DN4 {fmt(dn4.score)}/10 (positive at >= {DN4_CUTOFF})")
         elif interview is not None and interview >= DN4_INTERVIEW_CUTOFF:
             found.append(
-                f"DN4-interview {_fmt(interview)}/7 (positive at >= {DN4_INTERVIEW_CUTOFF}; "
+                f"DN4-interview {fmt(interview)}/7 (positive at >= {DN4_INTERVIEW_CUTOFF}; "
                 "examination items not scored)"
             )
     paindetect = data.result("paindetect")
     if paindetect is not None and paindetect.score is not None:
         if paindetect.score >= PAINDETECT_POSITIVE:
             found.append(
-                f"painDETECT {_fmt(paindetect.score)} (positive at >= {PAINDETECT_POSITIVE})"
+                f"painDETECT {fmt(paindetect.score)} (positive at >= {PAINDETECT_POSITIVE})"
             )
     lanss = data.result("lanss")
     if lanss is not None and lanss.score is not None:
         cutoff = settings.lanss_cutoff
         if lanss.positive or (lanss.positive is None and lanss.score >= cutoff):
-            found.append(f"LANSS {_fmt(lanss.score)} (neuropathic mechanisms likely at "
+            found.append(f"LANSS {fmt(lanss.score)} (neuropathic mechanisms likely at "
                          f">= {cutoff})")
     return found
 
@@ -90,7 +87,7 @@ def paindetect_unclear(data: VisitData, settings: ScoringSettings) -> Iterator[P
         title="painDETECT unclear: a neuropathic component is possible",
         suggests=SUGGESTS,
         reasons=(
-            f"painDETECT {_fmt(result.score)} (unclear band 13-18)",
+            f"painDETECT {fmt(result.score)} (unclear band 13-18)",
             "Examine for a neuropathic component (DN4 examination items, sensory testing)",
             CAVEAT,
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..instruments.common import fmt
 from ..schema import Result
 from ..sections.psychosocial import YELLOW_FLAGS
 from ..sections.psychosocial import bmi
@@ -27,10 +28,6 @@ _CLAIMS_IN_HISTORY = {"workers_comp": "workers' compensation", "litigation": "li
                       "both": "workers' compensation and litigation"}
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
 def _sub(result: Result, *names: str) -> float | None:
     """The first of these subscores that the result carries."""
     for name in names:
@@ -47,17 +44,17 @@ def questionnaire_flags(data: VisitData, settings: ScoringSettings) -> tuple[lis
     unverified = False
     phq9 = data.result("phq9")
     if phq9 is not None and phq9.score is not None and phq9.score >= PHQ9_CUTOFF:
-        found.append(f"PHQ-9 {_fmt(phq9.score)} (>= {PHQ9_CUTOFF}: depression likely)")
+        found.append(f"PHQ-9 {fmt(phq9.score)} (>= {PHQ9_CUTOFF}: depression likely)")
     gad7 = data.result("gad7")
     if gad7 is not None and gad7.score is not None and gad7.score >= GAD7_CUTOFF:
-        found.append(f"GAD-7 {_fmt(gad7.score)} (>= {GAD7_CUTOFF}: probable anxiety disorder)")
+        found.append(f"GAD-7 {fmt(gad7.score)} (>= {GAD7_CUTOFF}: probable anxiety disorder)")
     pcs = data.result("pcs")
     if pcs is not None and pcs.score is not None:
         limit = settings.pcs_threshold
         flagged = pcs.positive if pcs.positive is not None else (
             pcs.score >= limit if settings.pcs_inclusive else pcs.score > limit)
         if flagged:
-            found.append(f"PCS {_fmt(pcs.score)} (catastrophising, threshold {limit})")
+            found.append(f"PCS {fmt(pcs.score)} (catastrophising, threshold {limit})")
             unverified = unverified or pcs.score == limit
     startback = data.result("startback")
     if startback is not None and startback.band == "high":
@@ -67,13 +64,13 @@ def questionnaire_flags(data: VisitData, settings: ScoringSettings) -> tuple[lis
         pa = _sub(fabq, "pa", "fabq_pa", "physical_activity")
         work = _sub(fabq, "w", "fabq_w", "work")
         if pa is not None and pa > settings.fabq_pa_above:
-            found.append(f"FABQ-PA {_fmt(pa)} (> {settings.fabq_pa_above})")
+            found.append(f"FABQ-PA {fmt(pa)} (> {settings.fabq_pa_above})")
         if work is not None and work > settings.fabq_w_above:
-            found.append(f"FABQ-W {_fmt(work)} (> {settings.fabq_w_above})")
+            found.append(f"FABQ-W {fmt(work)} (> {settings.fabq_w_above})")
             unverified = True
     tsk = data.result("tsk")
     if tsk is not None and tsk.score is not None and (tsk.band == "high" or tsk.positive):
-        found.append(f"TSK {_fmt(tsk.score)} (high kinesiophobia)")
+        found.append(f"TSK {fmt(tsk.score)} (high kinesiophobia)")
     return found, unverified
 
 
@@ -93,13 +90,9 @@ def questionnaires(data: VisitData, settings: ScoringSettings) -> Iterator[Point
 
 
 def claims(data: VisitData) -> list[str]:
-    """Compensation / litigation recorded in the psychosocial or surgical-history section."""
-    found = [value.replace("_", " ") for value in
-             data.get("psychosocial", "compensation_litigation", []) if value != "none"]
+    """Compensation / litigation (recorded once, in the surgical-history summary)."""
     history = _CLAIMS_IN_HISTORY.get(data.get("surgical_history", "compensation_litigation"))
-    if history and not found:
-        found.append(history)
-    return found
+    return [history] if history else []
 
 
 def recorded_yellow_flags(data: VisitData) -> list[str]:
@@ -162,9 +155,9 @@ def smoking(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer]:
     reasons = ["Current smoker"]
     pack_years = data.get("psychosocial", "pack_years")
     if pack_years is not None:
-        reasons[0] += f" ({_fmt(float(pack_years))} pack-years)"
+        reasons[0] += f" ({fmt(float(pack_years))} pack-years)"
     reasons.append("Smoking predicts worse pain and disability and recurrent herniation")
-    suggests = SUGGESTS
+    suggests: tuple[str, ...] = SUGGESTS
     if _had_fusion(data):
         reasons.append("After a fusion, smoking raises the risk of pseudarthrosis: check fusion "
                        "on CT")

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ..sections.surgical_history import DECOMPRESSIONS
+from ..sections.surgical_history import FUSION_OR_REVISION
 from ..sections.surgical_history import FUSION_PROCEDURES
 from ..sections.surgical_history import PROCEDURES
 from ..settings import ScoringSettings
@@ -82,12 +83,18 @@ def describe_operation(number: int, row: Row) -> str:
     return f"Operation {number} ({', '.join(parts)})"
 
 
+def fused_to_sacrum(row: Row) -> bool:
+    """True when a fusion (or revision) row records fusion to the sacrum / pelvis. The answer
+    is ignored when the procedure no longer enables the field (a stale value)."""
+    return row.get("procedure") in FUSION_OR_REVISION and row.get("fusion_to_sacrum") is True
+
+
 def is_fusion(row: Row) -> bool:
     """True for a fusion, or a revision / other operation with fusion hardware or to the sacrum."""
     instrumentation = row.get("instrumentation") or []
     return (
         row.get("procedure") in FUSION_PROCEDURES
-        or row.get("fusion_to_sacrum") is True
+        or fused_to_sacrum(row)
         or any(item in instrumentation for item in _FUSION_HARDWARE)
     )
 
@@ -296,7 +303,7 @@ def _recurrence_pointer(
             "foraminal_stenosis",
             "sagittal_imbalance",
         ]
-        if row.get("fusion_to_sacrum") is True:
+        if fused_to_sacrum(row):
             late.append("sij")
     elif not_fused:
         late += ["central_stenosis", "foraminal_stenosis", "instability", "recurrent_herniation"]
@@ -310,7 +317,7 @@ def _recurrence_pointer(
             "sagittal_imbalance",
         ]
     extra = [f"Window: >= {settings.timing_late_min_weeks} weeks"]
-    if fusion and row.get("fusion_to_sacrum") is True:
+    if fusion and fused_to_sacrum(row):
         extra.append("Fusion to the sacrum: SIJ pain (Katz 2003; Liliang 2011)")
     if "recurrent_herniation" in late:
         extra.append(_herniation_reason(weeks, settings))

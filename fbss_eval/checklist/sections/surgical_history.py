@@ -263,6 +263,13 @@ SECTION = Section(
             hint="Compensation: RR 2.12 for unsatisfactory outcome (reference 3.f).",
         ),
         Field(
+            "compensation_details",
+            "Claim details (status, dates)",
+            "text",
+            max_length=500,
+            enable_when=(EnableWhen("compensation_litigation", "in", ("workers_comp", "litigation", "both")),),
+        ),
+        Field(
             "opioids_before",
             "Opioid use before surgery",
             "choice",
