@@ -22,7 +22,7 @@ from .services.passwords import password_problem
 
 def init_app(app: Flask) -> None:
     """Register every command."""
-    for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup):
+    for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup, checklist):
         app.cli.add_command(command)
 
 
@@ -128,3 +128,12 @@ def backup(output: Path) -> None:
         source.backup(target)
     current_app.logger.info("backup written")
     click.echo(f"Backup written to {output} ({output.stat().st_size} bytes).")
+
+
+@click.command("checklist")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+def checklist(fmt: str) -> None:
+    """Print the data dictionary: sections, fields, options, enable-when, instruments, rules."""
+    from .checklist import dictionary
+
+    click.echo(dictionary.as_json() if fmt == "json" else dictionary.as_csv(), nl=False)

@@ -26,31 +26,54 @@ def check_value(field: Field, value: Any, today: date | None = None) -> str | No
     """Why a typed value is not acceptable for this field, or None."""
     if blank(value):
         return None
-    kind = field.type
-    if kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "Enter a whole number."
-        return _range(field, value)
-    if kind == "decimal":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            return "Enter a number."
-        return _range(field, value)
-    if kind in ("text", "textarea"):
-        if not isinstance(value, str):
-            return "Enter text."
-        limit = field.max_length or (5000 if kind == "textarea" else 500)
-        return f"Use at most {limit} characters." if len(value) > limit else None
-    if kind == "boolean":
-        return None if isinstance(value, bool) else "Answer yes or no."
-    if kind == "choice":
-        return None if isinstance(value, str) and field.option(value) else "Choose one of the options listed."
-    if kind == "multichoice":
-        if not isinstance(value, list) or not all(isinstance(v, str) and field.option(v) for v in value):
-            return "Choose only from the options listed."
-        return "Each option can be chosen once." if len(set(value)) != len(value) else None
-    if kind == "date":
+    if field.type == "date":
         return _check_date(field, value, today or date.today())
-    return f"Unknown field type {kind!r}."
+    checker = _CHECKERS.get(field.type)
+    return checker(field, value) if checker else f"Unknown field type {field.type!r}."
+
+
+def _check_integer(field: Field, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "Enter a whole number."
+    return _range(field, value)
+
+
+def _check_decimal(field: Field, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "Enter a number."
+    return _range(field, value)
+
+
+def _check_text(field: Field, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "Enter text."
+    limit = field.max_length or (5000 if field.type == "textarea" else 500)
+    return f"Use at most {limit} characters." if len(value) > limit else None
+
+
+def _check_boolean(field: Field, value: Any) -> str | None:
+    return None if isinstance(value, bool) else "Answer yes or no."
+
+
+def _check_choice(field: Field, value: Any) -> str | None:
+    return None if isinstance(value, str) and field.option(value) else "Choose one of the options listed."
+
+
+def _check_multichoice(field: Field, value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and field.option(v) for v in value):
+        return "Choose only from the options listed."
+    return "Each option can be chosen once." if len(set(value)) != len(value) else None
+
+
+_CHECKERS = {
+    "integer": _check_integer,
+    "decimal": _check_decimal,
+    "text": _check_text,
+    "textarea": _check_text,
+    "boolean": _check_boolean,
+    "choice": _check_choice,
+    "multichoice": _check_multichoice,
+}
 
 
 def _range(field: Field, number: float) -> str | None:

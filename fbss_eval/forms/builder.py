@@ -86,10 +86,12 @@ def wtf_field(spec: Field) -> Any:
         return IsoDateField(validators=[Optional(), _stop_on_bad_input, *checks], **kw)
     if spec.type == "textarea":
         limit = spec.max_length or TEXTAREA_MAX
-        return TextAreaField(validators=[Optional(), Length(max=limit, message=f"Use at most {limit} characters.")], **kw)
+        too_long = Length(max=limit, message=f"Use at most {limit} characters.")
+        return TextAreaField(validators=[Optional(), too_long], **kw)
     if spec.type == "text":
         limit = spec.max_length or TEXT_MAX
-        return StringField(validators=[Optional(), Length(max=limit, message=f"Use at most {limit} characters.")], **kw)
+        too_long = Length(max=limit, message=f"Use at most {limit} characters.")
+        return StringField(validators=[Optional(), too_long], **kw)
     if spec.type == "boolean":
         return OptionalRadioField(choices=BOOLEAN_CHOICES, validate_choice=False, **kw)
     if spec.type == "multichoice":
@@ -257,6 +259,5 @@ def remove_row(data: MultiDict[str, str], group: str, index: int) -> MultiDict[s
 
 def _row_indices(data: MultiDict[str, str], group: str) -> list[int]:
     prefix = f"{group}-"
-    return sorted(
-        {int(k[len(prefix):].split("-", 1)[0]) for k in data if k.startswith(prefix) and k[len(prefix):].split("-", 1)[0].isdigit()}
-    )
+    heads = (key[len(prefix):].split("-", 1)[0] for key in data if key.startswith(prefix))
+    return sorted({int(head) for head in heads if head.isdigit()})
