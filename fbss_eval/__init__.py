@@ -30,10 +30,10 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["today_iso"] = lambda: date.today().isoformat()
+    if issubclass(cls, ProductionConfig):
+        ProductionConfig.check(app.config)  # before any default could hide a missing setting
     _default_database(app)
-    if cls is ProductionConfig or issubclass(cls, ProductionConfig):
-        ProductionConfig.check(app.config)
-    elif not app.config.get("SECRET_KEY"):
+    if not app.config.get("SECRET_KEY"):
         # Development without SECRET_KEY: a random key per process (sessions end on restart).
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
@@ -91,12 +91,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
+    from .visits.pdf_views import bp as visit_pdf_bp
     from .visits.views import bp as visits_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(patients_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(visit_pdf_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -29,6 +29,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        # SQLite's own lower()/upper() change ASCII letters only ("Öztürk" stays "Öztürk"):
+        # case-insensitive search and lookups use Python's Unicode-aware versions instead.
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
+        dbapi_conn.create_function("upper", 1, _unicode_upper, deterministic=True)
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -40,6 +44,14 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write() else "BEGIN")
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _unicode_upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
 
 
 def wants_write() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from flask import Flask
 from flask import render_template
 from flask_wtf.csrf import CSRFError
@@ -24,6 +26,29 @@ MESSAGES = {
     429: ("Too many requests", "Too many attempts in a short time. Wait a minute and try again."),
     500: ("Something went wrong", "The error was recorded. Nothing you typed was lost on our side; try again."),
 }
+
+
+def describe(exc: BaseException) -> str:
+    """Type and location of an exception and of its causes, without their messages: a message
+    can hold patient data (PostgreSQL's DETAIL repeats the offending values, e.g. an MRN)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = f"{type(current).__module__}.{type(current).__qualname__}"
+        sqlstate = getattr(getattr(current, "orig", None), "sqlstate", None) or getattr(current, "sqlstate", None)
+        if sqlstate:
+            name += f" [sqlstate {sqlstate}]"
+        frames = traceback.extract_tb(current.__traceback__)
+        # The innermost frames of our own code, then the frame that raised.
+        shown = [f for f in frames if "site-packages" not in f.filename and f.filename[:1] != "<"][-5:]
+        if frames and frames[-1] not in shown:
+            shown.append(frames[-1])
+        where = " <- ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in reversed(shown))
+        parts.append(f"{name} at {where}" if where else name)
+        current = current.__cause__ or current.__context__
+    return "; caused by ".join(parts)
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
@@ -55,5 +80,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unhandled(exc: Exception) -> tuple[str, int]:
         db.session.rollback()
-        app.logger.exception("unhandled error (%s)", type(exc).__name__)
+        app.logger.error("unhandled error: %s", describe(exc))
         return render_error(InternalServerError.code)

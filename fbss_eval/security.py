@@ -34,6 +34,9 @@ from .services import auth as auth_service
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 SESSION_KEY = "sid"
+# Record ids are INTEGER columns: a larger number in a URL cannot name a record (and would make
+# the database driver raise instead of finding nothing).
+MAX_RECORD_ID = 2**31 - 1
 STASH_LIFETIME = timedelta(hours=12)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,9 +50,26 @@ CSP = (
 
 def init_app(app: Flask) -> None:
     """Install the request hooks."""
+    app.before_request(reject_nul_bytes)
     app.before_request(load_user)
     app.after_request(security_headers)
     app.context_processor(lambda: {"current_user": g.get("user")})
+
+
+def reject_nul_bytes() -> None:
+    """400 for a NUL character anywhere in the path, query or form: no text field may hold one,
+    and PostgreSQL refuses them (a 500 otherwise)."""
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(request.form)
+    values = [request.path] + [
+        text for source in sources for key, items in source.lists() for text in (key, *items)
+    ]
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 def load_user() -> Response | None:
@@ -59,6 +79,11 @@ def load_user() -> Response | None:
     if state.session is not None:
         g.user = state.session.user
         g.user_session = state.session
+        if any(
+            isinstance(value, int) and abs(value) > MAX_RECORD_ID
+            for value in (request.view_args or {}).values()
+        ):
+            abort(404)
         return None
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None

@@ -125,7 +125,9 @@ def audit() -> str:
         if form.entity.data:
             stmt = stmt.where(AuditEvent.entity == form.entity.data)
         if form.entity_id.data:
-            stmt = stmt.where(AuditEvent.entity_id == int(form.entity_id.data))
+            entity_id = int(form.entity_id.data)
+            # Ids are INTEGER columns: a larger number matches nothing (PostgreSQL would overflow).
+            stmt = stmt.where(AuditEvent.entity_id == entity_id if entity_id <= 2**31 - 1 else sa.false())
         if form.since.data:
             stmt = stmt.where(AuditEvent.at >= datetime.combine(form.since.data, time(), UTC))
         if form.until.data:
@@ -133,6 +135,8 @@ def audit() -> str:
             stmt = stmt.where(AuditEvent.at < end)
     per_page = current_app.config["AUDIT_PER_PAGE"]
     page = max(1, request.args.get("page", 1, type=int) or 1)
+    if (page - 1) * per_page > 2**31 - 1:  # beyond any INTEGER id; the driver would overflow
+        abort(404)
     rows = db.session.scalars(
         stmt.order_by(AuditEvent.id.desc()).limit(per_page + 1).offset((page - 1) * per_page)
     ).all()

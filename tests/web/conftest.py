@@ -1,0 +1,157 @@
+"""Fixtures and helpers for the HTTP-level tests.
+
+``route_samples`` feeds the authorization matrix (tests/web/test_authorization.py): it maps each URL
+argument name (``patient_id``, ``user_id``...) to a real id. A module that adds a route with a new
+argument adds its sample here; the matrix fails loudly until it does. Samples belong to the
+clinician ``carl`` (``users.clinician``), so the matrix can expect him to be allowed on every
+non-admin route.
+
+Requests run in their own app context (``IsolatedClient``), as they do in production: a fresh ``g``
+and a fresh database session per request. The root ``app`` fixture keeps one app context open for
+the whole test, and without this every request of a test would share ``g`` (a cached CSRF token,
+the user) and one SQLAlchemy session (an identity map that hides what was really committed).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask import has_app_context
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from fbss_eval.extensions import db
+from fbss_eval.models import Patient
+from fbss_eval.services import patients as patient_service
+from tests.conftest import PASSWORD
+from tests.conftest import Users
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request (and redirect hop) has its own app context."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            # The test's own work becomes visible to the request, and the test's next read starts
+            # a new transaction (no stale snapshot, no expired-but-cached objects).
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app: Flask) -> Flask:
+    """The root ``app``, with clients that isolate requests."""
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def make_patient(
+    by: Any,
+    mrn: str = "MRN-0001",
+    family_name: str = "Doe",
+    given_name: str = "Jane",
+    birth_date: date = date(1970, 5, 17),
+    sex: str = "female",
+) -> Patient:
+    """Create and commit a patient through the service (as the app does)."""
+    patient = patient_service.create(
+        {"mrn": mrn, "family_name": family_name, "given_name": given_name,
+         "birth_date": birth_date, "sex": sex},
+        by=by,
+    )
+    db.session.commit()
+    return patient
+
+
+def patient_form(**changes: str) -> dict[str, str]:
+    """A valid patient form submission, with ``changes`` applied."""
+    data = {"mrn": "MRN-0001", "family_name": "Doe", "given_name": "Jane",
+            "birth_date": "1970-05-17", "sex": "female"}
+    data.update(changes)
+    return data
+
+
+def soup(response: TestResponse) -> BeautifulSoup:
+    """The response body parsed as HTML."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token(response: TestResponse) -> str:
+    """The CSRF token of the first form on a page."""
+    field = soup(response).find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "no csrf_token field on the page"
+    return str(field["value"])
+
+
+def field_error(page: BeautifulSoup, field_id: str) -> str:
+    """The error text shown beside a field ('' when there is none)."""
+    node = page.find(id=f"{field_id}-error")
+    return node.get_text(" ", strip=True) if node else ""
+
+
+def summary_errors(page: BeautifulSoup) -> dict[str, str]:
+    """The error summary at the top of a form: ``{field id: its messages}`` (``""`` for
+    messages about the whole form)."""
+    box = page.find(class_="error-summary")
+    if box is None:
+        return {}
+    out: dict[str, str] = {}
+    for item in box.find_all("li"):
+        link = item.find("a")
+        key = str(link["href"]).lstrip("#") if link else ""
+        out[key] = " | ".join(filter(None, [out.get(key), item.get_text(" ", strip=True)]))
+    return out
+
+
+def input_value(page: BeautifulSoup, name: str) -> str | None:
+    """The value a re-rendered form shows in an input or select."""
+    node = page.find(attrs={"name": name})
+    assert node is not None, f"no input named {name}"
+    if node.name == "select":
+        chosen = node.find("option", selected=True)
+        return str(chosen["value"]) if chosen else None
+    value = node.get("value")
+    return None if value is None else str(value)
+
+
+def login_response(client: FlaskClient, username: str, password: str = PASSWORD, **kwargs: Any) -> TestResponse:
+    """POST the login form and return the response (the caller checks the outcome)."""
+    return client.post("/login", data={"username": username, "password": password}, **kwargs)
+
+
+def page_text(response: TestResponse) -> str:
+    """The visible text of a page, white space collapsed."""
+    return " ".join(soup(response).get_text(" ").split())
+
+
+@pytest.fixture
+def patient(app: Flask, users: Users) -> Patient:
+    """A patient registered by the clinician carl."""
+    return make_patient(users.clinician)
+
+
+@pytest.fixture
+def route_samples(app: Flask, users: Users, patient: Patient) -> dict[str, Any]:
+    """URL argument name -> a value that names a real record (see the module docstring)."""
+    from fbss_eval.models import VisitAlert
+    from fbss_eval.services import visits as visit_service
+
+    visit = visit_service.start_visit(patient, users.clinician, date.today() - timedelta(days=1), "initial")
+    alert = VisitAlert(visit_id=visit.id, kind="matrix_sample", severity="warning",
+                       message="A sample alert for the authorization matrix.", must_acknowledge=True)
+    db.session.add(alert)
+    db.session.commit()
+    return {
+        "filename": "app.css",
+        "patient_id": patient.id,
+        "user_id": users.other.id,
+        "visit_id": visit.id,
+        "key": visit_service.visit_sections()[1].key,
+        "alert_id": alert.id,
+    }
