@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import sys
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -22,7 +24,8 @@ from .services.passwords import password_problem
 
 def init_app(app: Flask) -> None:
     """Register every command."""
-    for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup, checklist):
+    for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup, checklist,
+                    export_pdf, export_pdfs):
         app.cli.add_command(command)
 
 
@@ -137,3 +140,42 @@ def checklist(fmt: str) -> None:
     from .checklist import dictionary
 
     click.echo(dictionary.as_json() if fmt == "json" else dictionary.as_csv(), nl=False)
+
+
+@click.command("export-pdf")
+@click.argument("visit_id", type=int)
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_pdf(visit_id: int, output: Path) -> None:
+    """Write one visit's PDF (a signed visit's stored PDF) to a file; audited."""
+    from .models import Visit
+    from .pdf.export import export_one
+
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise click.ClickException(f"No visit {visit_id}.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    export_one(visit, output)
+    db.session.commit()
+    click.echo(f"Wrote {output} ({output.stat().st_size} bytes).")
+
+
+@click.command("export-pdfs")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First visit date.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: all cores).")
+def export_pdfs(since: datetime, directory: Path, jobs: int | None) -> None:
+    """Write the PDF of every visit since a date to DIR as <MRN>_<date>_<visit id>.pdf, on every core."""
+    from .pdf.export import export_many
+    from .pdf.export import visits_since
+
+    ids = visits_since(since.date())
+    if not ids:
+        click.echo(f"No visits since {since.date().isoformat()}.")
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with click.progressbar(length=len(ids), label=f"Exporting {len(ids)} PDFs") as bar:
+        results = export_many(app, ids, directory, jobs or os.cpu_count() or 1, progress=lambda _: bar.update(1))
+    failed = [f"visit {r.visit_id}: {r.error}" for r in results if r.error]
+    click.echo(f"Wrote {len(results) - len(failed)} PDFs to {directory}.")
+    if failed:
+        raise click.ClickException("Not exported: " + "; ".join(failed))

@@ -1,0 +1,1 @@
+"""Performance figures (``make bench``): scripts, never timed tests."""

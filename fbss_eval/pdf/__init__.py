@@ -1,0 +1,63 @@
+"""The visit PDF: build the plain-data report, render it with WeasyPrint through an allow-list
+fetcher, or serve a signed visit's stored PDF.
+
+This module does not import WeasyPrint; ``render`` does, on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..models import Visit
+from ..models import VisitStatus
+
+log = logging.getLogger("fbss_eval.pdf")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class StoredPdfMismatchError(RuntimeError):
+    """A signed visit's stored PDF does not match its recorded SHA-256."""
+
+
+def pdf_filename(mrn: str, visit_date: date, visit_id: int | None = None) -> str:
+    """``<MRN>_<date>[_<visit id>].pdf`` with anything but letters, digits, ``.``, ``_`` and ``-``
+    replaced, so the name is safe in a header and on any file system."""
+    safe_mrn = _UNSAFE.sub("_", mrn).strip("._") or "patient"
+    parts = [safe_mrn[:40], visit_date.isoformat()] + ([str(visit_id)] if visit_id is not None else [])
+    return "_".join(parts) + ".pdf"
+
+
+def stored_signed_pdf(visit: Visit) -> bytes | None:
+    """A signed visit's stored PDF (checked against its SHA-256), or None when there is none."""
+    if visit.status != VisitStatus.SIGNED.value:
+        return None
+    row = db.session.execute(
+        sa.select(Visit.signed_pdf, Visit.signed_pdf_sha256).where(Visit.id == visit.id)
+    ).one_or_none()
+    if row is None or row.signed_pdf is None:
+        return None
+    pdf = bytes(row.signed_pdf)
+    if row.signed_pdf_sha256 and hashlib.sha256(pdf).hexdigest() != row.signed_pdf_sha256:
+        log.error("stored PDF of visit %s does not match its SHA-256", visit.id)
+        raise StoredPdfMismatchError(visit.id)
+    return pdf
+
+
+def render_visit(visit: Visit) -> bytes:
+    """Render a visit's PDF now (whatever its status)."""
+    from ..services.reports import build_visit_report
+    from .render import render_visit_pdf
+
+    return render_visit_pdf(build_visit_report(visit), current_app.config.get("PDF_PAGE_SIZE", "A4"))
+
+
+def visit_pdf(visit: Visit) -> bytes:
+    """The PDF to hand out: a signed visit's stored PDF when there is one, else a fresh render."""
+    return stored_signed_pdf(visit) or render_visit(visit)

@@ -1,0 +1,169 @@
+"""Small inline SVG line charts for the trend across visits (axis, points, lines, legend).
+
+Hand-written SVG: no charting library, no fonts or images to fetch, every label escaped.
+Series are told apart by colour *and* by marker and dash, so the chart survives a black and
+white photocopy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+from markupsafe import escape
+
+from ..services.report_parts import TrendPanel
+
+STYLES = (  # colour, dash pattern, marker
+    ("#1d4f91", "", "circle"),
+    ("#b34a12", "4 2", "square"),
+    ("#3c7a3c", "1 2", "diamond"),
+)
+NICE_STEPS = (1, 2, 5, 10, 20, 25, 50)
+
+
+@dataclass(frozen=True)
+class Box:
+    """Plot geometry in SVG user units (1 unit = 1 CSS px = 0.75 pt)."""
+
+    width: float = 230
+    height: float = 150
+    left: float = 30
+    right: float = 10
+    top: float = 26
+    bottom: float = 22
+
+    @property
+    def plot_w(self) -> float:
+        """Width of the plotting area."""
+        return self.width - self.left - self.right
+
+    @property
+    def plot_h(self) -> float:
+        """Height of the plotting area."""
+        return self.height - self.top - self.bottom
+
+
+def _step(maximum: float) -> float:
+    return next((s for s in NICE_STEPS if maximum / s <= 5), maximum)
+
+
+def axis_top(maximum: float) -> float:
+    """The axis maximum: the scale's maximum rounded up to a whole tick (27 -> 30)."""
+    step = _step(maximum)
+    return step * -(-maximum // step)
+
+
+def _x_positions(dates: Sequence[str], box: Box) -> list[float]:
+    """Place visits by their date (even spacing when the dates cannot be read or coincide)."""
+    try:
+        days = [date.fromisoformat(d).toordinal() for d in dates]
+    except ValueError:
+        days = list(range(len(dates)))
+    span = max(days) - min(days)
+    if len(dates) == 1 or span == 0:
+        return [box.left + box.plot_w * (i + 0.5) / len(dates) for i in range(len(dates))]
+    return [box.left + box.plot_w * (d - min(days)) / span for d in days]
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind == "square":
+        return f'<rect x="{x - 2.6:.1f}" y="{y - 2.6:.1f}" width="5.2" height="5.2" fill="{colour}"/>'
+    if kind == "diamond":
+        return (f'<path d="M{x:.1f} {y - 3.4:.1f}L{x + 3.4:.1f} {y:.1f}L{x:.1f} {y + 3.4:.1f}'
+                f'L{x - 3.4:.1f} {y:.1f}Z" fill="{colour}"/>')
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.8" fill="{colour}"/>'
+
+
+def _axes(panel: TrendPanel, dates: Sequence[str], xs: list[float], box: Box) -> list[str]:
+    out = [f'<text x="{box.left - 26}" y="11" class="t">{escape(panel.title)}</text>']
+    step, top = _step(panel.maximum), axis_top(panel.maximum)
+    tick = 0.0
+    while tick <= top + 1e-9:
+        y = box.top + box.plot_h * (1 - tick / top)
+        out.append(f'<line x1="{box.left}" y1="{y:.1f}" x2="{box.width - box.right}" y2="{y:.1f}" class="g"/>')
+        out.append(f'<text x="{box.left - 4}" y="{y + 3:.1f}" class="yl">{tick:g}</text>')
+        tick += step
+    base = box.top + box.plot_h
+    out.append(f'<line x1="{box.left}" y1="{base:.1f}" x2="{box.width - box.right}" y2="{base:.1f}" class="a"/>')
+    for i, anchor in _date_labels(xs):
+        out.append(f'<text x="{xs[i]:.1f}" y="{base + 12:.1f}" class="xl" text-anchor="{anchor}">'
+                   f'{escape(dates[i][:7])}</text>')
+    return out
+
+
+def _date_labels(xs: list[float], gap: float = 46) -> list[tuple[int, str]]:
+    """Which visits get a date label (first, last, and those in between with room), and the
+    anchor of each; a label is about 28 units wide at 7.5 px."""
+    if len(xs) == 1:
+        return [(0, "middle")]
+    chosen = [(0, "start")]
+    last = len(xs) - 1
+    previous = xs[0] + 14  # the first label's middle (it is anchored at its start)
+    for i in range(1, last):
+        if xs[i] - previous >= gap and (xs[last] - 14) - xs[i] >= gap:
+            chosen.append((i, "middle"))
+            previous = xs[i]
+    if (xs[last] - 14) - previous >= gap / 2 + 14 or len(chosen) == 1:
+        chosen.append((last, "end"))
+    return chosen
+
+
+def _legend(panel: TrendPanel, box: Box) -> list[str]:
+    out: list[str] = []
+    x = box.width - box.right
+    for index, series in reversed(list(enumerate(panel.series))):
+        colour, dash, marker = STYLES[index % len(STYLES)]
+        label = str(escape(series.label))
+        x -= 7 + 5.2 * len(series.label) + 16
+        out.append(f'<line x1="{x:.1f}" y1="19" x2="{x + 14:.1f}" y2="19" stroke="{colour}" '
+                   f'stroke-width="1.6" stroke-dasharray="{dash}"/>')
+        out.append(_marker(marker, x + 7, 19, colour))
+        out.append(f'<text x="{x + 17:.1f}" y="22" class="lg">{label}</text>')
+    return out
+
+
+def _series(panel: TrendPanel, xs: list[float], box: Box) -> list[str]:
+    out: list[str] = []
+    for index, series in enumerate(panel.series):
+        colour, dash, marker = STYLES[index % len(STYLES)]
+        top = axis_top(panel.maximum)
+        points = [
+            None if v is None else (xs[i], box.top + box.plot_h * (1 - min(max(v, 0), top) / top))
+            for i, v in enumerate(series.values)
+        ]
+        run: list[tuple[float, float]] = []
+        for point in [*points, None]:  # a missing value breaks the line
+            if point is not None:
+                run.append(point)
+                continue
+            if len(run) > 1:
+                coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                out.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="1.6" '
+                           f'stroke-dasharray="{dash}"/>')
+            run = []
+        out.extend(_marker(marker, x, y, colour) for x, y in (p for p in points if p is not None))
+    return out
+
+
+def panel_svg(panel: TrendPanel, dates: Sequence[str], box: Box = Box()) -> Markup:
+    """One small chart: the panel's series over the visit dates, with axis, grid and legend."""
+    xs = _x_positions(dates, box)
+    body = [*_axes(panel, dates, xs, box), *_series(panel, xs, box), *_legend(panel, box)]
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width:g} {box.height:g}" '
+        f'width="{box.width:g}" height="{box.height:g}" role="img" aria-label="{escape(panel.title)}">'
+        "<style>text{font-family:'DejaVu Sans';fill:#333}.t{font-size:9px;font-weight:bold}"
+        ".yl{font-size:7.5px;text-anchor:end}.xl{font-size:7.5px}.lg{font-size:7.5px}"
+        ".g{stroke:#e3e3e3;stroke-width:0.6}.a{stroke:#888;stroke-width:0.8}</style>"
+        + "".join(body) + "</svg>"
+    )
+    # Built here from numbers and escaped labels only.
+    return Markup(svg)  # noqa: S704  # nosec B704
+
+
+def trend_charts(panels: Sequence[TrendPanel], dates: Sequence[str]) -> list[Markup]:
+    """One chart per panel that has at least one value."""
+    return [panel_svg(p, dates) for p in panels if any(v is not None for s in p.series for v in s.values)]

@@ -1,0 +1,91 @@
+"""HTML to PDF with WeasyPrint, through the allow-list fetcher only.
+
+Importing this module imports WeasyPrint (about 0.4 s): the web view and the CLI import it
+lazily, on first use (or a worker can import it at start).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import render_template
+from weasyprint import HTML
+
+from ..services.report_format import Table
+from ..services.reports import VisitReport
+from .chart import trend_charts
+from .fetcher import STATIC_BASE
+from .fetcher import AllowListFetcher
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# Everything a print template may load: URL name -> file. Nothing else is ever read.
+ALLOWED_FILES: dict[str, Path] = {"visit.css": ROOT / "templates" / "pdf" / "visit.css"}
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+class _RedactArguments(logging.Filter):
+    """WeasyPrint logs the URL of every resource it failed to load; keep only the message
+    template (a URL in a patient's text must not reach the logs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple("[redacted]" for _ in args)
+        return True
+
+
+def _install_log_filter() -> None:
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _RedactArguments) for f in logger.filters):
+        logger.addFilter(_RedactArguments())
+
+
+_install_log_filter()
+
+
+def pdf_fetcher() -> AllowListFetcher:
+    """A fresh fetcher that serves the print stylesheet and nothing else."""
+    return AllowListFetcher(ALLOWED_FILES)
+
+
+def page_size(name: str | None) -> str:
+    """The CSS page size for a configured name (A4 unless Letter is asked for)."""
+    return PAGE_SIZES.get((name or "A4").strip().lower(), "A4")
+
+
+def html_to_pdf(html: str, fetcher: AllowListFetcher | None = None, **options: Any) -> bytes:
+    """Render HTML (from our autoescaped templates) to PDF bytes; every resource the document
+    names goes through ``fetcher`` (stylesheets and attachments included)."""
+    fetcher = fetcher or pdf_fetcher()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
+    pdf = document.write_pdf(attachments=[], **options)
+    if not isinstance(pdf, bytes):
+        raise TypeError("WeasyPrint returned no bytes")
+    return pdf
+
+
+def column_widths(table: Table, share: float = 96.0) -> list[str]:
+    """Percent widths for a table's columns from the length of what they hold (the fixed table
+    layout is much faster than the automatic one, but needs widths to read well)."""
+    weights = []
+    for index, header in enumerate(table.columns):
+        cells = [row[index] for row in table.rows if index < len(row)]
+        longest_word = max((len(w) for text in [header, *cells] for w in text.split()), default=4)
+        average = sum(len(c) for c in cells) / len(cells) if cells else len(header)
+        weights.append(min(40.0, max(6.0, longest_word * 1.15, average, len(header) * 0.35)))
+    total = sum(weights) or 1.0
+    return [f"{share * w / total:.1f}%" for w in weights]
+
+
+def visit_html(report: VisitReport, size: str = "A4") -> str:
+    """The print HTML of a visit report (a pure function of the report and the templates)."""
+    charts = trend_charts(report.trend.panels, report.trend.dates) if report.trend else []
+    return render_template("pdf/visit.html", report=report, charts=charts, page_size=page_size(size),
+                           column_widths=column_widths)
+
+
+def render_visit_pdf(report: VisitReport, size: str = "A4", fetcher: AllowListFetcher | None = None) -> bytes:
+    """The visit PDF: a pure function of the report, the page size and the checklist version."""
+    return html_to_pdf(visit_html(report, size), fetcher)

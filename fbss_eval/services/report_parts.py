@@ -1,0 +1,359 @@
+"""The pieces of a visit report that have a layout of their own: the red-flag screen, the
+neurology grid, diagnostic blocks with their positivity rule, instruments with their citation,
+the differential, pointers, candidacy and the trend series.
+
+Pure functions of checklist definitions, pruned answers and computed results: no Flask, no
+database. ``services.reports.build_visit_report`` assembles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import replace
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ..checklist.categories import CATEGORY_LABELS
+from ..checklist.categories import LIKELIHOODS
+from ..checklist.categories import PAIN_GENERATORS
+from ..checklist.instruments.base import Instrument
+from ..checklist.rules.base import Pointer
+from ..checklist.rules.blocks import block_outcome
+from ..checklist.rules.candidacy import CandidacyReport
+from ..checklist.schema import Result
+from ..checklist.schema import Section
+from ..checklist.sections.examination import REFLEXES
+from ..checklist.sections.examination import ROOT_TESTS
+from ..checklist.sections.psychosocial import bmi
+from ..checklist.sections.red_flags import SCREEN_KEYS
+from ..checklist.settings import ScoringSettings
+from .report_format import Line
+from .report_format import format_value
+from .report_format import number
+
+if TYPE_CHECKING:
+    from .reports import SectionReport
+
+CRITERION_LABELS = {"met": "Met", "unmet": "Not met", "unknown": "Unknown"}
+_LIKELIHOOD_RANK = {opt.value: rank for rank, opt in enumerate(LIKELIHOODS)}
+_LIKELIHOOD_LABELS = {opt.value: opt.label for opt in LIKELIHOODS}
+
+
+# --- red-flag screen -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RedFlagSummary:
+    """The screen in one glance: items answered yes or unknown by label, the count of no."""
+
+    state: str  # recorded / not_assessed / not_recorded
+    note: str | None
+    complete: bool
+    n_items: int
+    n_no: int
+    positive: tuple[str, ...]
+    unknown: tuple[str, ...]
+    unanswered: int
+
+
+def red_flag_screen_keys() -> tuple[str, ...]:
+    """The yes/no/unknown items of the screen (summarised, not listed one by one)."""
+    return SCREEN_KEYS
+
+
+def red_flag_summary(
+    section: Section | None, row: Any, answers: Mapping[str, Any] | None, complete: bool
+) -> RedFlagSummary:
+    """Count and name the screen's answers."""
+    if row is not None and row.status == "not_assessed":
+        return RedFlagSummary("not_assessed", "Not assessed", False, len(SCREEN_KEYS), 0, (), (), len(SCREEN_KEYS))
+    answers = answers or {}
+    labels = {f.key: f.label for f in section.fields()} if section else {}
+    positive = tuple(labels.get(k, k) for k in SCREEN_KEYS if answers.get(k) == "yes")
+    unknown = tuple(labels.get(k, k) for k in SCREEN_KEYS if answers.get(k) == "unknown")
+    n_no = sum(1 for k in SCREEN_KEYS if answers.get(k) == "no")
+    unanswered = len(SCREEN_KEYS) - n_no - len(positive) - len(unknown)
+    state = "recorded" if answers else "not_recorded"
+    return RedFlagSummary(state, None if answers else "Not recorded", complete, len(SCREEN_KEYS), n_no,
+                          positive, unknown, unanswered)
+
+
+# --- examination -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NeuroGrid:
+    """Motor, sensory and reflex findings by root and side."""
+
+    roots: tuple[tuple[str, str, str, str, str], ...]  # root, motor L, motor R, sensory L, sensory R
+    reflexes: tuple[tuple[str, str, str], ...]  # reflex (roots), left, right
+
+
+def _neuro_key_sets() -> tuple[list[tuple[str, str, str, str, str]], list[tuple[str, str, str]]]:
+    roots = [(root, f"motor_{root.lower()}_left", f"motor_{root.lower()}_right",
+              f"sensory_{root.lower()}_left", f"sensory_{root.lower()}_right") for root, _, _ in ROOT_TESTS]
+    reflexes = [(f"{label} ({roots_})", f"reflex_{key}_left", f"reflex_{key}_right") for key, label, roots_ in REFLEXES]
+    return roots, reflexes
+
+
+def neuro_keys() -> tuple[str, ...]:
+    """The examination fields shown in the neurology grid."""
+    roots, reflexes = _neuro_key_sets()
+    return tuple(k for row in roots for k in row[1:]) + tuple(k for row in reflexes for k in row[1:])
+
+
+def neuro_grid(section: Section | None, answers: Mapping[str, Any]) -> NeuroGrid | None:
+    """The grid, or None when no neurology was recorded."""
+    if section is None:
+        return None
+    fields = {f.key: f for f in section.fields()}
+
+    def cell(key: str) -> str:
+        field = fields.get(key)
+        return format_value(field, answers[key]) if field is not None and key in answers else "—"
+
+    roots, reflexes = _neuro_key_sets()
+    if not any(k in answers for k in neuro_keys()):
+        return None
+    return NeuroGrid(
+        roots=tuple((row[0], *(cell(k) for k in row[1:])) for row in roots),  # type: ignore[misc]
+        reflexes=tuple((row[0], cell(row[1]), cell(row[2])) for row in reflexes),
+    )
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BlockInfo:
+    """One diagnostic block, its result, whether it is positive and by which criterion."""
+
+    number: int
+    date: str
+    type: str
+    levels: str
+    side: str
+    result: str
+    outcome: str  # Positive / Negative / Indeterminate
+    rule: str
+    unverified: bool
+    details: tuple[str, ...]
+
+
+_BLOCK_COLUMNS = ("date", "type", "level", "side")
+_BLOCK_RESULT = ("relief_pct", "duration_hours", "concordant", "pain_score", "pressure_psi", "control_disc_painless")
+
+
+def _yes_no(value: Any, yes: str, no: str) -> str:
+    return {"yes": yes, "no": no}.get(str(value), "")
+
+
+def _block_result(row: Mapping[str, Any]) -> str:
+    """'80% relief for 6 h, concordant' / 'pain 8/10 at 30 psi, concordant, control disc painless'."""
+    def num(key: str) -> str | None:
+        value = row.get(key)
+        return number(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    if row.get("type") == "discography":
+        bits = [f"pain {num('pain_score')}/10" if num("pain_score") else "",
+                f"at {num('pressure_psi')} psi" if num("pressure_psi") else "",
+                _yes_no(row.get("concordant"), "concordant", "not concordant"),
+                _yes_no(row.get("control_disc_painless"), "control disc painless", "control disc painful")]
+    else:
+        relief = f"{num('relief_pct')}% relief" if num("relief_pct") is not None else "relief not recorded"
+        if num("duration_hours") is not None:
+            relief += f" for {num('duration_hours')} h"
+        bits = [relief, _yes_no(row.get("concordant"), "concordant", "not the usual pain")]
+    return ", ".join(b for b in bits if b)
+
+
+def blocks(section: Section | None, answers: Mapping[str, Any], settings: ScoringSettings) -> tuple[BlockInfo, ...]:
+    """Every recorded block with the positivity rule applied (``rules.blocks.block_outcome``)."""
+    if section is None or "blocks" not in answers:
+        return ()
+    group = next(g for g in section.groups() if g.key == "blocks")
+    fields = {f.key: f for f in group.fields}
+    out: list[BlockInfo] = []
+    for number_, row in enumerate(answers["blocks"], start=1):
+        outcome = block_outcome(row, settings)
+
+        def text(key: str, row: Mapping[str, Any] = row) -> str:
+            return format_value(fields[key], row[key]) if key in fields and key in row else "—"
+
+        result = _block_result(row)
+        details = tuple(f"{f.label}: {format_value(f, row[f.key])}" for f in group.fields
+                        if f.key in row and f.key not in _BLOCK_COLUMNS + _BLOCK_RESULT)
+        out.append(BlockInfo(
+            number=number_, date=text("date"), type=text("type"), levels=text("level"), side=text("side"),
+            result=result or "—",
+            outcome={True: "Positive", False: "Negative"}.get(outcome.positive, "Indeterminate")
+            if outcome.positive is not None else "Indeterminate",
+            rule=outcome.rule, unverified=outcome.unverified, details=details,
+        ))
+    return tuple(out)
+
+
+# --- instruments -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InstrumentInfo:
+    """An instrument's score, band and citation (or why there is none)."""
+
+    key: str
+    name: str
+    short_name: str
+    score: str
+    band: str
+    positive: bool
+    answered: str
+    subscores: str
+    notes: tuple[str, ...]
+    source: str
+    state: str  # scored / not_scored / not_assessed / not_recorded
+    note: str | None
+
+
+def instrument_info(instrument: Instrument, result: Result | None, note: str | None) -> InstrumentInfo:
+    """Plain data for one instrument; ``note`` says why there is no result."""
+    if result is None:
+        state = "not_assessed" if note and note.startswith("Not assessed") else "not_recorded"
+        return InstrumentInfo(instrument.key, instrument.name, instrument.short_name, "—", "", False, "", "", (),
+                              instrument.source, state, note)
+    subscores = ", ".join(f"{k.replace('_', ' ')} {number(v) if v is not None else '—'}"
+                          for k, v in result.subscores.items())
+    return InstrumentInfo(
+        key=instrument.key, name=instrument.name, short_name=instrument.short_name,
+        score="—" if result.score is None else number(result.score),
+        band=result.band_label or "", positive=bool(result.positive),
+        answered=f"{result.n_answered}/{result.n_items}", subscores=subscores, notes=tuple(result.notes),
+        source=instrument.source, state="scored" if result.score is not None else "not_scored", note=None,
+    )
+
+
+# --- differential and pointers ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DifferentialRow:
+    """A pain generator the clinician weighed, with evidence and the pointers that suggest it."""
+
+    category: str
+    likelihood: str
+    likelihood_key: str
+    evidence: str
+    pointers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PointerInfo:
+    """A pointer with the findings that triggered it."""
+
+    title: str
+    suggests: tuple[str, ...]
+    reasons: tuple[str, ...]
+    source: str
+    rule: str
+    unverified: bool
+
+
+def pointer_info(pointer: Pointer) -> PointerInfo:
+    """Plain data for a pointer; categories by label."""
+    return PointerInfo(pointer.title, tuple(CATEGORY_LABELS.get(k, k) for k in pointer.suggests), pointer.reasons,
+                       pointer.source, pointer.rule, pointer.unverified)
+
+
+def differential_rows(
+    section: Section | None, answers: Mapping[str, Any], pointers: list[Pointer]
+) -> tuple[DifferentialRow, ...]:
+    """Weighed categories, most likely first (checklist order within a likelihood)."""
+    if section is None:
+        return ()
+    rows = []
+    for category in PAIN_GENERATORS:
+        likelihood = answers.get(f"lh_{category.value}")
+        if not likelihood or likelihood == "not_assessed":
+            continue
+        rows.append(DifferentialRow(
+            category=category.label,
+            likelihood=_LIKELIHOOD_LABELS.get(likelihood, likelihood),
+            likelihood_key=likelihood,
+            evidence=str(answers.get(f"ev_{category.value}", "")),
+            pointers=tuple(p.title for p in pointers if category.value in p.suggests),
+        ))
+    return tuple(sorted(rows, key=lambda r: -_LIKELIHOOD_RANK.get(r.likelihood_key, 0)))
+
+
+def plainly_unlikely(row: DifferentialRow) -> bool:
+    """Judged unlikely with no evidence written and no pointer suggesting it (listed in one line)."""
+    return row.likelihood_key == "unlikely" and not row.evidence and not row.pointers
+
+
+def not_weighed(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Categories left without a likelihood (or marked not assessed)."""
+    return tuple(c.label for c in PAIN_GENERATORS if answers.get(f"lh_{c.value}") in (None, "", "not_assessed"))
+
+
+# --- candidacy -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    """One candidacy criterion."""
+
+    criterion: str
+    status: str
+    status_label: str
+    evidence: str
+    unverified: bool
+
+
+@dataclass(frozen=True)
+class CandidacyInfo:
+    """A candidacy report with its criteria."""
+
+    key: str
+    title: str
+    status: str
+    status_label: str
+    criteria: tuple[CriterionInfo, ...]
+    notes: tuple[str, ...]
+    source: str
+
+
+def candidacy_info(key: str, report: CandidacyReport) -> CandidacyInfo:
+    """Plain data for a candidacy report."""
+    return CandidacyInfo(
+        key=key, title=report.title, status=report.status,
+        status_label=CRITERION_LABELS.get(report.status, report.status),
+        criteria=tuple(CriterionInfo(c.criterion, c.status, CRITERION_LABELS.get(c.status, c.status), c.evidence,
+                                     c.unverified) for c in report.criteria),
+        notes=tuple(report.notes), source=report.source,
+    )
+
+
+# --- trend -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One measure's values, one per visit (None when not recorded)."""
+
+    key: str
+    label: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class TrendPanel:
+    """A small chart: measures sharing one axis."""
+
+    title: str
+    maximum: float
+    series: tuple[TrendSeries, ...]
+
+
+# --- derived lines ---------------------------------------------------------------------------
+
+def with_bmi(report: SectionReport, answers: Mapping[str, Any]) -> SectionReport:
+    """The psychosocial report with the BMI computed from height and weight."""
+    value = bmi(answers.get("height_cm"), answers.get("weight_kg"))
+    if value is None:
+        return report
+    flag = " (>= 30: risk factor)" if value >= 30 else ""
+    return replace(report, lines=(*report.lines, Line("bmi", "BMI (computed)", f"{value:g} kg/m²{flag}")))
+

@@ -1,0 +1,1 @@
+"""Tests of the visit PDF: content, safety, access, commands."""

@@ -1,0 +1,206 @@
+"""What the visit PDF says: every section's content for a complete visit, found in the text
+extracted from the PDF; the draft mark; page X of Y; not-assessed sections with their reason;
+no hidden field; the trend only when there are earlier visits."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fbss_eval.checklist.instruments import INSTRUMENTS
+from fbss_eval.services.visits import visit_sections
+
+from . import answers as given
+from .builders import make_patient
+from .conftest import HIDDEN_CRP
+from .conftest import HIDDEN_DETAIL
+from .conftest import Rendered
+from .conftest import squash
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def missing(rendered: Rendered, *phrases: str) -> list[str]:
+    return [p for p in phrases if p and squash(p) not in rendered.flat]
+
+
+def test_header_and_status_block(complete: Rendered):
+    r = complete.report
+    assert not missing(complete, r.patient.name, r.patient.mrn, r.patient.birth_date, r.visit.date,
+                       r.visit.clinician, r.visit.type, "Draft: not signed", "Signed by", "Signed at", "Revision")
+
+
+def test_a_draft_says_draft_on_every_page(complete: Rendered):
+    pages = complete.text.split("\f")
+    assert len(pages) >= 2
+    assert all("DRAFT" in page for page in pages)
+
+
+def test_every_page_has_identifiers_and_page_x_of_y(complete: Rendered):
+    pages = complete.text.split("\f")
+    r = complete.report
+    for number, page in enumerate(pages, start=1):
+        flat = squash(page)
+        assert squash(f"Page {number} of {len(pages)}") in flat, f"page {number}"
+        assert squash(f"{r.patient.name} · MRN {r.patient.mrn} · born {r.patient.birth_date}") in flat, f"page {number}"
+        assert squash(f"Generated {r.generated_at}") in flat, f"page {number}"
+
+
+def test_alerts_and_red_flags_come_first(complete: Rendered):
+    r = complete.report
+    assert r.alerts, "the complete visit raises alerts"
+    for alert in r.alerts:
+        assert not missing(complete, alert.message, *alert.evidence, alert.advice or "", alert.state)
+    assert not missing(complete, "Diabetes well controlled", "Red-flag screen complete")
+    flat = complete.flat
+    assert flat.index(squash(r.alerts[0].message)) < flat.index("Summary") < flat.index("Surgicalhistory")
+
+
+def test_one_screen_summary(complete: Rendered):
+    r = complete.report
+    labels = {h.label for h in r.headline}
+    assert {"Back pain now", "Leg pain now", "ODI", "PHQ-9", "GAD-7", "DN4", "painDETECT"} <= labels
+    for h in r.headline:
+        assert not missing(complete, h.label, h.value, h.band)
+    assert not missing(complete, "4/10", "7/10", "Severe pain", given.CHIEF_COMPLAINT)
+
+
+def test_every_section_line_and_table_cell_is_printed(complete: Rendered):
+    r = complete.report
+    recorded = [s for s in r.sections.values() if s.state == "recorded"]
+    assert {s.key for s in recorded} >= {"visit", "surgical_history", "examination", "imaging", "electrodiagnostics",
+                                         "blocks", "psychosocial", "treatments", "differential", "plan"}
+    absent = []
+    for section in recorded:
+        for line in section.lines:
+            absent += [f"{section.key}: {p}" for p in missing(complete, line.label, line.value)]
+        for title, table in section.tables:
+            cells = [title, *table.columns, *(c for row in table.rows for c in row),
+                     *(d for details in table.details for d in details)]
+            absent += [f"{section.key}: {p}" for p in missing(complete, *cells)]
+    assert not absent
+
+
+def test_surgical_history_is_a_timeline_table(complete: Rendered):
+    assert not missing(complete, "Operations (oldest first", "2021-03-02", "Microdiscectomy",
+                       given.OPERATION_INDICATION, "2023-01-10", given.REVISION_DETAILS, "Pedicle screws / rods",
+                       "30 weeks")
+    flat = complete.flat
+    assert flat.index("2021-03-02") < flat.index("2023-01-10")
+
+
+def test_neurology_grid_and_imaging_and_emg(complete: Rendered):
+    grid = complete.report.neuro
+    assert grid is not None
+    assert not missing(complete, "Neurology by root", *(cell for row in grid.roots for cell in row),
+                       *(cell for row in grid.reflexes for cell in row))
+    assert not missing(complete, "MRI with and without gadolinium", given.IMAGING_REPORT, "Chronic left S1 changes")
+
+
+def test_blocks_with_their_positivity_rule(complete: Rendered):
+    blocks = complete.report.blocks
+    assert [b.outcome for b in blocks] == ["Positive", "Negative"]
+    for block in blocks:
+        assert not missing(complete, block.type, block.result, block.outcome, block.rule, *block.details)
+    assert not missing(complete, "MBB positive at >=50% relief of the usual pain (ASRA 2020)", given.BLOCK_NOTES)
+
+
+def test_every_instrument_with_score_band_and_citation(complete: Rendered):
+    shown = {i.key: i for i in complete.report.instruments}
+    assert set(shown) == {s.instrument for s in visit_sections() if s.instrument}
+    for info in shown.values():
+        assert not missing(complete, info.short_name, info.score, info.band, info.subscores, *info.notes,
+                           INSTRUMENTS[info.key].source)
+
+
+def test_a_not_assessed_section_says_so_with_its_reason(complete: Rendered):
+    startback = next(i for i in complete.report.instruments if i.key == "startback")
+    assert startback.state == "not_assessed"
+    assert not missing(complete, "Not assessed: Patient declined")
+
+
+def test_psychosocial_and_treatments(complete: Rendered):
+    assert not missing(complete, "Psychosocial factors", "BMI (computed)", "Treatments tried", "Pregabalin",
+                       "150 mg bd", "Physiotherapy / exercise therapy")
+
+
+def test_differential_pointers_psps_plan_and_candidacy(complete: Rendered):
+    r = complete.report
+    assert r.differential[0].likelihood == "Probable"
+    for row in r.differential:
+        assert not missing(complete, row.category, row.likelihood, row.evidence, *row.pointers)
+    assert not missing(complete, *r.unlikely, *r.not_weighed)
+    assert r.pointers
+    for pointer in r.pointers:
+        assert not missing(complete, pointer.title, *pointer.suggests, *pointer.reasons, pointer.source)
+    assert r.psps_t2 == "Technical failure"
+    assert not missing(complete, "PSPS-T2 category", "Technical failure", given.EVIDENCE_ROOT, given.PLAN_SUMMARY)
+    titles = {c.key for c in r.candidacy}
+    assert {"icd11", "scs", "revision_surgery"} <= titles
+    for report in r.candidacy:
+        assert not missing(complete, report.title, report.status_label,
+                           *(x for c in report.criteria for x in (c.criterion, c.status_label, c.evidence)))
+
+
+def test_the_trend_across_visits(complete: Rendered):
+    trend = complete.report.trend
+    assert trend is not None
+    assert trend.dates == ("2024-11-05", "2025-06-01")
+    assert not missing(complete, "Trend across visits", "2024-11-05", "2025-06-01 (this visit)", "Pain now (NRS 0-10)")
+
+
+def test_no_hidden_field_is_printed(complete: Rendered):
+    assert HIDDEN_DETAIL not in complete.flat
+    assert str(HIDDEN_CRP) not in complete.text
+    assert "CRP" not in {line.label for line in complete.report.sections["imaging"].lines}
+
+
+@pytest.mark.usefixtures("users")
+def test_no_trend_without_earlier_visits(app, users):
+    from fbss_eval.services import visits as service
+    from fbss_eval.services.reports import build_visit_report
+
+    from .conftest import VISIT_DATE
+
+    patient = make_patient(users.clinician, mrn="MRN-SOLO")
+    visit = service.start_visit(patient, users.clinician, VISIT_DATE, "initial")
+    report = build_visit_report(visit)
+    assert report.trend is None
+    assert report.status.signed_by is None
+    assert report.status.draft
+
+
+def test_page_one_renders_to_a_png_that_is_kept(complete: Rendered, tmp_path):
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    source = tmp_path / "visit.pdf"
+    source.write_bytes(complete.pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(source),
+                    str(tmp_path / "page1")], check=True, timeout=60)
+    png = tmp_path / "page1.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(png, ARTIFACTS / "pdf-page1.png")
+    image = Image.open(png).convert("L")
+    assert image.size[0] > 400
+    assert image.size[1] > 600
+    histogram = image.histogram()
+    dark = sum(histogram[:160]) / sum(histogram)
+    assert 0.01 < dark < 0.5, f"page 1 looks blank or solid ({dark:.3f} dark pixels)"
+    assert png.stat().st_size > 10_000
+
+
+def test_letter_page_size(app, complete: Rendered):
+    from fbss_eval.pdf.render import page_size
+
+    assert page_size("Letter") == "letter"
+    assert page_size("A4") == "A4"
+    assert page_size("bogus") == "A4"
+    from fbss_eval.pdf.render import visit_html
+
+    assert re.search(r"@page \{ size: letter; \}", visit_html(complete.report, "Letter"))

@@ -1,0 +1,84 @@
+"""The pure pieces of the report and the chart: no app, no database, no render."""
+
+from __future__ import annotations
+
+import re
+
+from fbss_eval.checklist import section_map
+from fbss_eval.checklist.schema import EnableWhen
+from fbss_eval.checklist.schema import Field
+from fbss_eval.checklist.schema import Option
+from fbss_eval.checklist.schema import RepeatGroup
+from fbss_eval.checklist.schema import Section
+from fbss_eval.pdf.chart import _date_labels
+from fbss_eval.pdf.chart import axis_top
+from fbss_eval.pdf.chart import panel_svg
+from fbss_eval.services.report_format import format_value
+from fbss_eval.services.report_format import group_table
+from fbss_eval.services.report_format import visible_answers
+from fbss_eval.services.report_parts import TrendPanel
+from fbss_eval.services.report_parts import TrendSeries
+
+CHAIN = Section(
+    key="demo",
+    title="Demo",
+    items=(
+        Field("a", "A", "choice", options=(Option("yes", "Yes"), Option("no", "No"))),
+        Field("b", "B", "text", enable_when=(EnableWhen("a", "eq", "yes"),)),
+        Field("c", "C", "text", enable_when=(EnableWhen("b", "truthy"),)),
+        RepeatGroup("rows", "Rows", (
+            Field("kind", "Kind", "choice", options=(Option("x", "Ex"), Option("y", "Why"))),
+            Field("only_x", "Only for x", "integer", unit="%", enable_when=(EnableWhen("kind", "eq", "x"),)),
+        ), enable_when=(EnableWhen("a", "eq", "yes"),)),
+    ),
+)
+
+
+def test_hidden_fields_are_dropped_even_through_a_chain():
+    stored = {"a": "no", "b": "stale", "c": "staler", "rows": [{"kind": "x", "only_x": 5}], "unknown": 1}
+    assert visible_answers(CHAIN, stored) == {"a": "no"}
+
+
+def test_hidden_row_fields_are_dropped_per_row():
+    stored = {"a": "yes", "b": "kept", "rows": [{"kind": "y", "only_x": 5}, {"kind": "x", "only_x": 7}, {}]}
+    assert visible_answers(CHAIN, stored) == {
+        "a": "yes", "b": "kept", "rows": [{"kind": "y"}, {"kind": "x", "only_x": 7}]}
+
+
+def test_values_are_printed_with_checklist_labels_and_units():
+    visit = section_map()["visit"]
+    assert format_value(visit.item("pain_side"), "bilateral") == "Bilateral"  # type: ignore[arg-type]
+    assert format_value(visit.item("pain_distribution"), ["low_back", "foot"]) == "Low back, Foot"  # type: ignore[arg-type]
+    assert format_value(visit.item("back_pct"), 30) == "30%"  # type: ignore[arg-type]
+    assert format_value(visit.item("pain_duration_months"), 20) == "20 months"  # type: ignore[arg-type]
+    assert format_value(Field("f", "F", "boolean"), False) == "No"
+    assert format_value(Field("d", "D", "decimal", unit="mL"), 2.0) == "2 mL"
+
+
+def test_group_tables_put_the_rest_of_a_row_under_it():
+    group = CHAIN.item("rows")
+    assert isinstance(group, RepeatGroup)
+    table = group_table(group, [{"kind": "x", "only_x": 7}], columns=("kind",))
+    assert table.columns == ("Kind",)
+    assert table.rows == (("Ex",),)
+    assert table.details == (("Only for x: 7%",),)
+
+
+def test_the_chart_escapes_labels_and_breaks_lines_at_missing_values():
+    panel = TrendPanel("<b>Pain</b>", 10, (TrendSeries("k", "<script>", (4.0, None, 6.0, 7.0)),))
+    svg = str(panel_svg(panel, ("2024-01-01", "2024-04-01", "2024-07-01", "2024-10-01")))
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "&lt;b&gt;Pain&lt;/b&gt;" in svg
+    assert svg.count("<polyline") == 1  # 4 -> (gap) -> 6 -> 7: one line of two points
+    assert len(re.findall(r"<circle", svg)) == 3 + 1  # three points and the legend marker
+
+
+def test_axis_and_date_labels():
+    assert (axis_top(10), axis_top(27), axis_top(100)) == (10, 30, 100)
+    labels = _date_labels([30, 40, 50, 60, 80, 100, 120, 140, 160, 200, 220])
+    assert labels[0] == (0, "start")
+    assert labels[-1] == (10, "end")
+    xs = [30, 40, 50, 60, 80, 100, 120, 140, 160, 200, 220]
+    middles = [xs[i] for i, anchor in labels if anchor == "middle"]
+    assert all(b - a >= 46 for a, b in zip([44, *middles], middles, strict=False))
