@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask
-from flask import Response
 from flask import abort
 from flask import flash
 from flask import g
@@ -25,6 +24,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from .extensions import db
 from .models import FormStash

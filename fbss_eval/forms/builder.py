@@ -62,7 +62,8 @@ def _after_1900(form: Any, field: Any) -> None:
 def _range_message(spec: Field) -> str:
     low = "" if spec.min is None else f"{spec.min:g}"
     high = "" if spec.max is None else f"{spec.max:g}"
-    unit = f" {spec.unit}" if spec.unit else ""
+    # "from 0 to 10" (not "0 to 10 /10"), "0 to 100%", "0 to 300 kg"
+    unit = "" if not spec.unit or spec.unit.startswith("/") else spec.unit if spec.unit == "%" else f" {spec.unit}"
     if low and high:
         return f"Enter a value from {low} to {high}{unit}."
     return f"Enter a value of at least {low}{unit}." if low else f"Enter a value of at most {high}{unit}."
@@ -72,7 +73,8 @@ def wtf_field(spec: Field) -> Any:
     """The unbound WTForms field for one checklist field (never required: drafts may be partial)."""
     kw: dict[str, Any] = {"label": spec.label, "description": spec.hint or ""}
     number_range = (
-        [NumberRange(spec.min, spec.max, message=_range_message(spec))]
+        # NumberRange %-formats its message: a literal % (a unit) must be doubled, or it raises.
+        [NumberRange(spec.min, spec.max, message=_range_message(spec).replace("%", "%%"))]
         if spec.min is not None or spec.max is not None
         else []
     )
@@ -117,6 +119,25 @@ class SectionForm(BaseForm):
 
     section: Section
 
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """As ``BaseForm.error_list``, but an error inside a repeat-group row links to that field
+        and names it ("Operation 2 — Date of operation"), not to the whole group."""
+        groups = {group.key: group for group in self.section.groups()}
+        out: list[tuple[str, str, str]] = []
+        for field in self:
+            group = groups.get(field.name)
+            if group is None:
+                out.extend((field.id, str(field.label.text), str(m)) for m in _messages(field.errors))
+                continue
+            out.extend((field.id, group.label, m) for m in field.errors if isinstance(m, str))
+            for number, entry in enumerate(field.entries, start=1):
+                for spec in group.fields:
+                    sub = entry.form[spec.key]
+                    label = f"{group.row_label.capitalize()} {number} — {spec.label}"
+                    out.extend((sub.id, label, str(m)) for m in _messages(sub.errors))
+        out.extend(("", "", str(message)) for message in self.form_errors)
+        return out
+
     def answers(self) -> dict[str, Any]:
         """Typed answers (JSON-friendly) of the validated form, blanks dropped."""
         out: dict[str, Any] = {}
@@ -154,6 +175,10 @@ class SectionForm(BaseForm):
                 self[item.key].errors = [_hidden_message(item.enable_when, self.section.fields())]
                 ok = False
         return ok
+
+
+def _messages(errors: Any) -> list[Any]:
+    return list(errors.values()) if isinstance(errors, dict) else list(errors or [])
 
 
 def _hidden_message(conditions: Any, fields: tuple[Field, ...] = ()) -> str:

@@ -82,7 +82,7 @@ def search(query: str, page: int, per_page: int) -> Page:
     if text:
         like = f"%{_escape_like(text.lower())}%"
         prefix = f"{_escape_like(text.upper())}%"
-        conditions = [
+        conditions: list[sa.ColumnElement[bool]] = [
             sa.func.upper(Patient.mrn).like(prefix, escape="\\"),
             sa.func.lower(Patient.family_name).like(like, escape="\\"),
             sa.func.lower(Patient.given_name).like(like, escape="\\"),

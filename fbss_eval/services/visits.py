@@ -5,6 +5,7 @@ in the same transaction, and is audited field by field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -141,34 +142,53 @@ def save_section(
 ) -> SaveResult:
     """Store a section's answers (validated again against the checklist) if nobody saved it since
     the page was loaded (``expected_rev``); else raise ``StaleSectionError``."""
+    return save_sections(visit, [(section, answers, expected_rev)], by)
+
+
+def save_sections(
+    visit: Visit, entries: Iterable[tuple[Section, Mapping[str, Any], int]], by: User
+) -> SaveResult:
+    """``save_section`` for several sections at once, evaluated once (the demo seeder, imports).
+
+    Each entry is ``(section, answers, expected_rev)``; nothing is stored unless every section
+    validates and is current. One audit row per changed section, as ``save_section`` writes."""
     if not visit.editable:
         raise NotEditableError(visit.id)
-    clean, errors = clean_answers(section, answers)
-    if errors:
-        raise ValueError(f"answers do not fit section {section.key}: {sorted(errors)}")
+    cleaned = []
+    for section, answers, expected_rev in entries:
+        clean, errors = clean_answers(section, answers)
+        if errors:
+            raise ValueError(f"answers do not fit section {section.key}: {sorted(errors)}")
+        cleaned.append((section, clean, expected_rev))
     rows = section_rows(visit)
-    row = rows.get(section.key)
-    if row is None:
-        row = VisitSection(visit_id=visit.id, section_key=section.key, answers={}, rev=0)
-        db.session.add(row)
-        rows[section.key] = row
-    if row.rev != expected_rev:
-        raise StaleSectionError(row)
-    before = dict(row.answers or {})
-    row.answers = clean
-    row.rev += 1
-    row.not_assessed_reason = None
-    row.carried_forward_from = None
-    row.status = SectionStatus.IN_PROGRESS.value  # recompute sets the real status
-    row.updated_by_id = by.id
-    row.updated_at = now_utc()
-    if section.key == "visit":
-        _sync_visit_header(visit, clean)
+    for section, _clean, expected_rev in cleaned:
+        row = rows.get(section.key)
+        if (row.rev if row is not None else 0) != expected_rev:
+            raise StaleSectionError(row if row is not None else VisitSection(
+                visit_id=visit.id, section_key=section.key, answers={}, rev=0))
+    changes: dict[str, list[Any]] = {}
+    for section, clean, _rev in cleaned:
+        row = rows.get(section.key)
+        if row is None:
+            row = VisitSection(visit_id=visit.id, section_key=section.key, answers={}, rev=0)
+            db.session.add(row)
+            rows[section.key] = row
+        before = dict(row.answers or {})
+        row.answers = clean
+        row.rev += 1
+        row.not_assessed_reason = None
+        row.carried_forward_from = None
+        row.status = SectionStatus.IN_PROGRESS.value  # recompute sets the real status
+        row.updated_by_id = by.id
+        row.updated_at = now_utc()
+        if section.key == "visit":
+            _sync_visit_header(visit, clean)
+        section_changes = {f"{section.key}.{k}": v for k, v in audit.diff(before, clean).items()}
+        if section_changes:
+            audit.record("update", "visit", visit.id, section_changes, user=by)
+        changes.update(section_changes)
     visit.updated_at = now_utc()  # bumps version_id: concurrent saves of the visit collide
     evaluation = recompute(visit, rows)
-    changes = {f"{section.key}.{k}": v for k, v in audit.diff(before, clean).items()}
-    if changes:
-        audit.record("update", "visit", visit.id, changes, user=by)
     return SaveResult(changes, evaluation)
 
 

@@ -104,7 +104,7 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     _require_edit(visit)
     action = request.form.get("_action", "save")
     if action.startswith(("add:", "remove:")):
-        return _render(form_class(formdata=_change_rows(action, request.form)), ctx, spec)
+        return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec)
     form = form_class()
     valid = form.validate()
     valid = form.refuse_hidden() and valid
@@ -129,9 +129,11 @@ def _rev() -> int:
         return -1
 
 
-def _change_rows(action: str, posted: Any) -> MultiDict[str, str]:
+def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]:
     data = MultiDict([(k, v) for k, v in posted.items(multi=True) if not k.startswith("_") and k != "csrf_token"])
     parts = action.split(":")
+    if len(parts) < 2 or parts[1] not in {group.key for group in spec.groups()}:
+        abort(400)  # a forged action: no such list on this page
     if parts[0] == "add" and len(parts) == 2:
         return add_row(data, parts[1])
     if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
@@ -213,9 +215,13 @@ def acknowledge(visit_id: int, alert_id: int) -> str | Response:
     form = AcknowledgeForm()
     if request.method == "POST":
         _require_edit(visit)
+        back = safe_next(request.args.get("back"), url_for("visits.summary", visit_id=visit.id))
+        if not alert.pending:  # never overwrite who acknowledged it, when, and what was done
+            flash("This alert is not waiting for an acknowledgement.", "info")
+            return redirect(back)
         if form.validate():
             service.acknowledge_alert(visit, alert, form.action_taken.data or "", g.user)
             db.session.commit()
             flash("Alert acknowledged.", "success")
-            return redirect(safe_next(request.args.get("back"), url_for("visits.summary", visit_id=visit.id)))
+            return redirect(back)
     return render_template("visits/acknowledge.html", form=form, alert=alert, **visit_context(visit))
