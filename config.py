@@ -89,7 +89,7 @@ class TestingConfig(Config):
     """Tests: CSRF off by default (one module turns it on), fast password hashing."""
 
     TESTING = True
-    SECRET_KEY = "testing-secret-key"  # noqa: S105 - test-only
+    SECRET_KEY = "testing-secret-key"  # noqa: S105  # nosec B105  # test-only
     SQLALCHEMY_DATABASE_URI = None  # tests pass a database URL
     WTF_CSRF_ENABLED = False
     ARGON2_FAST = True

@@ -13,6 +13,7 @@ from .extensions import db
 from .models import Patient
 from .models import Role
 from .models import User
+from .services.demo_visits import seed_visits
 from .services.passwords import hash_password
 
 FAMILY = (
@@ -62,7 +63,7 @@ def demo_clinician() -> User:
 
 def seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
     """Add ``n_patients`` synthetic patients (MRNs ``DEMO-<seed>-<n>``) and their visits."""
-    rng = random.Random(seed_value)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed_value)  # noqa: S311  # nosec B311  # synthetic data
     author = demo_clinician()
     existing = set(
         db.session.scalars(sa.select(Patient.mrn).where(Patient.mrn.like(f"DEMO-{seed_value}-%")))
@@ -83,15 +84,6 @@ def seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
         )
     db.session.add_all(patients)
     db.session.flush()
-    n_visits = _seed_visits(patients, visits_per_patient, rng, author)
+    n_visits = seed_visits(patients, visits_per_patient, rng, author)
     db.session.commit()
     return Seeded(len(patients), n_visits)
-
-
-def _seed_visits(patients: list[Patient], per_patient: int, rng: random.Random, author: User) -> int:
-    """Filled visits for the patients (the workup module provides them once installed)."""
-    try:
-        from .services.demo_visits import seed_visits
-    except ImportError:
-        return 0
-    return seed_visits(patients, per_patient, rng, author)

@@ -109,7 +109,8 @@ def wtf_field(spec: Field) -> Any:
 def row_form_class(section_key: str, group_key: str) -> type[Form]:
     """A plain WTForms form for one row of a repeat group (no CSRF of its own)."""
     group = section_map(_ALL_OPTIONAL)[section_key].item(group_key)
-    assert isinstance(group, RepeatGroup)
+    if not isinstance(group, RepeatGroup):
+        raise TypeError(f"{section_key}.{group_key} is not a repeat group")
     attrs = {spec.key: wtf_field(spec) for spec in group.fields}
     return type(f"{section_key}_{group_key}_row", (Form,), attrs)
 

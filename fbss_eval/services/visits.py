@@ -268,9 +268,9 @@ def _write_findings(visit: Visit, rows: Mapping[str, VisitSection]) -> None:
 def _write_alerts(visit: Visit, evaluation: Evaluation) -> None:
     existing = {a.kind: a for a in db.session.scalars(sa.select(VisitAlert).where(VisitAlert.visit_id == visit.id))}
     raised = {alert.kind: alert for alert in evaluation.alerts}
-    for kind, row in existing.items():
+    for kind, stale in existing.items():
         if kind not in raised:
-            row.active = False
+            stale.active = False
     for kind, alert in raised.items():
         evidence = list(alert.evidence)
         row = existing.get(kind)

@@ -68,7 +68,7 @@ def start(patient_id: int) -> str | Response:
     form = StartVisitForm()
     if request.method == "GET" and not form.visit_type.data:
         form.visit_type.data = "follow_up" if service.previous_visit(patient.id) else "initial"
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.visit_date.data is not None:
         visit = service.start_visit(patient, g.user, form.visit_date.data, form.visit_type.data or "")
         db.session.commit()
         flash("Visit started. Sections from the previous visit were carried forward: confirm or change them.", "info")

@@ -62,6 +62,7 @@ def test_fields_carry_type_options_enable_when_and_instrument(rows: list[dict[st
     fusion = by_key[("surgical_history", "operations", "fusion_to_sacrum")]
     assert "procedure in" in fusion["enable_when"]
     phq9 = by_key[("phq9", "", "phq9_9")]
-    assert phq9["instrument"] == "phq9" and "1=Several days (1)" in phq9["options"]
+    assert phq9["instrument"] == "phq9"
+    assert "1=Several days (1)" in phq9["options"]
     assert any(r["section"] == "rmdq" and r["optional"] == "True" for r in rows)  # optional ones listed too
     assert any(r["kind"] == "setting" and r["field"] == "odi_max_missing" and "UNVERIFIED" in r["hint"] for r in rows)
