@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Two workers on the two cores; each has its own databases (tests/conftest.py).
+PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed
 export FLASK_APP := fbss_eval
 

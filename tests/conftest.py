@@ -23,7 +23,29 @@ from config import normalise_database_url
 from fbss_eval import create_app
 from fbss_eval.extensions import db
 
-PG_URL = normalise_database_url(os.environ["TEST_DATABASE_URL"]) if os.environ.get("TEST_DATABASE_URL") else None
+
+
+def _worker_database_url() -> str | None:
+    """TEST_DATABASE_URL, or under pytest-xdist a database of its own for each worker
+    (``<name>_gw0`` ...), created on the same server when missing."""
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if not raw:
+        return None
+    url = sa.make_url(normalise_database_url(raw))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database_url()
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
