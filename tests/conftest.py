@@ -24,7 +24,6 @@ from fbss_eval import create_app
 from fbss_eval.extensions import db
 
 
-
 def _worker_database_url() -> str | None:
     """TEST_DATABASE_URL, or under pytest-xdist a database of its own for each worker
     (``<name>_gw0`` ...), created on the same server when missing."""
