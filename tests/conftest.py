@@ -13,11 +13,14 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask import has_app_context
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from config import normalise_database_url
 from fbss_eval import create_app
@@ -148,9 +151,22 @@ def app_overrides() -> dict[str, object]:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request (and redirect hop) has its own app context, as in
+    production: a fresh ``g`` and database session per request. The test's own work is committed
+    first, so the request sees it and the test's next read starts a new transaction."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(db_url: str, app_overrides: dict[str, object]) -> Iterator[Flask]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url, **app_overrides)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()

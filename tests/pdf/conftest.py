@@ -14,15 +14,11 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask import has_app_context
-from flask.testing import FlaskClient
 from pypdf import PdfReader
-from werkzeug.test import TestResponse
 
 from fbss_eval.extensions import db
 from fbss_eval.models import Visit
@@ -40,22 +36,6 @@ EARLIER_DATE = date(2024, 11, 5)
 # Values stored for fields whose enable-when does not hold: they must never be printed.
 HIDDEN_CRP = 987.6
 HIDDEN_DETAIL = "HIDDENDETAILXYZ"
-
-
-class IsolatedClient(FlaskClient):
-    """Each request (and redirect hop) in its own app context, after committing the test's work."""
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        if has_app_context():
-            db.session.commit()
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def app(app: Flask) -> Flask:
-    app.test_client_class = IsolatedClient
-    return app
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -177,8 +177,7 @@ def test_no_trend_without_earlier_visits(app, users):
 def test_page_one_renders_to_a_png_that_is_kept(complete: Rendered, tmp_path):
     from PIL import Image
 
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    assert shutil.which("pdftoppm"), "pdftoppm is needed: apt-get install poppler-utils (.ci/run does)"
     source = tmp_path / "visit.pdf"
     source.write_bytes(complete.pdf)
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(source),

@@ -6,10 +6,7 @@ argument adds its sample here; the matrix fails loudly until it does. Samples be
 clinician ``carl`` (``users.clinician``), so the matrix can expect him to be allowed on every
 non-admin route.
 
-Requests run in their own app context (``IsolatedClient``), as they do in production: a fresh ``g``
-and a fresh database session per request. The root ``app`` fixture keeps one app context open for
-the whole test, and without this every request of a test would share ``g`` (a cached CSRF token,
-the user) and one SQLAlchemy session (an identity map that hides what was really committed).
+Requests run in their own app context (``tests.conftest.IsolatedClient``), as in production.
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from flask import has_app_context
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -30,25 +26,6 @@ from fbss_eval.models import Patient
 from fbss_eval.services import patients as patient_service
 from tests.conftest import PASSWORD
 from tests.conftest import Users
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose every request (and redirect hop) has its own app context."""
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        if has_app_context():
-            # The test's own work becomes visible to the request, and the test's next read starts
-            # a new transaction (no stale snapshot, no expired-but-cached objects).
-            db.session.commit()
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def app(app: Flask) -> Flask:
-    """The root ``app``, with clients that isolate requests."""
-    app.test_client_class = IsolatedClient
-    return app
 
 
 def make_patient(
