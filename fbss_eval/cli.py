@@ -96,7 +96,7 @@ def ensure_admin() -> None:
     db.session.commit()
     line = "=" * 64
     click.echo(f"{line}\nFirst run: created the account 'admin' with the password\n\n    {password}\n")
-    click.echo(f"It is shown only this once. Log in and change it (Account > Password).\n{line}")
+    click.echo(f"It is shown only this once. Log in and change it (the Password link at the top right).\n{line}")
 
 
 @click.command("seed-demo")

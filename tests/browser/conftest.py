@@ -88,3 +88,14 @@ def log_in(page, username: str = "carl") -> None:  # type: ignore[no-untyped-def
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+
+
+def register_patient(page, mrn: str, family: str, given: str, birth_date: str, sex: str) -> None:  # type: ignore[no-untyped-def]
+    """Register a patient through the real form (the page is left on the patient's page)."""
+    page.goto("/patients/new")
+    page.get_by_label("MRN").fill(mrn)
+    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Given name").fill(given)
+    page.get_by_label("Date of birth").fill(birth_date)
+    page.get_by_label("Sex").select_option(sex)
+    page.get_by_role("button", name="Register patient").click()

@@ -10,6 +10,7 @@ import pytest
 from fbss_eval.checklist import all_sections
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
+from tests.browser.conftest import register_patient
 
 pytestmark = pytest.mark.browser
 
@@ -92,13 +93,7 @@ def _acknowledge(page, action: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_complete_a_whole_visit(page, live_server):  # type: ignore[no-untyped-def]
     log_in(page)
-    page.goto("/patients/new")
-    page.get_by_label("MRN").fill("BRW-VISIT")
-    page.get_by_label("Family name").fill("Moreau")
-    page.get_by_label("Given name").fill("Claire")
-    page.get_by_label("Date of birth").fill("1968-09-30")
-    page.get_by_label("Sex").select_option("female")
-    page.get_by_role("button", name="Register patient").click()
+    register_patient(page, "BRW-VISIT", "Moreau", "Claire", "1968-09-30", "female")
     page.get_by_role("link", name="Start a visit").click()
     page.get_by_role("button", name="Start visit").click()
     page.wait_for_url(re.compile(r"/visits/\d+/sections/red_flags$"))

@@ -2,6 +2,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
+from tests.browser.conftest import register_patient
 
 pytestmark = pytest.mark.browser
 
@@ -9,12 +10,8 @@ pytestmark = pytest.mark.browser
 def test_log_in_register_and_search_a_patient(page):
     log_in(page)
     page.get_by_role("link", name="New patient").click()
-    page.get_by_label("MRN").fill("BRW-0001")
-    page.get_by_label("Family name").fill("Lindqvist")
-    page.get_by_label("Given name").fill("Astrid")
-    page.get_by_label("Date of birth").fill("1961-04-12")
-    page.get_by_label("Sex").select_option("female")
-    page.get_by_role("button", name="Register patient").click()
+    page.wait_for_url("**/patients/new")
+    register_patient(page, "BRW-0001", "Lindqvist", "Astrid", "1961-04-12", "female")
     assert page.get_by_role("heading", name="LINDQVIST, Astrid").is_visible()
 
     page.get_by_role("link", name="Patients").first.click()
