@@ -42,6 +42,7 @@ class Measurement:
     target: float | None = None
     unit: str = "s"
     notes: list[str] = field(default_factory=list)
+    judged_on: str = "median"  # or "p95": the statistic design.md states the target for
 
     def quantile(self, q: float) -> float:
         """The q-quantile of the samples (nearest rank)."""
@@ -52,6 +53,11 @@ class Measurement:
     def p50(self) -> float:
         """Median."""
         return statistics.median(self.samples)
+
+    @property
+    def judged(self) -> float:
+        """The statistic held against the target."""
+        return self.quantile(0.95) if self.judged_on == "p95" else self.p50
 
 
 @dataclass
@@ -231,6 +237,63 @@ def pdf_signed_repeat(bench: Bench) -> Measurement:
                        unit="ms", notes=[f"{len(pdf) // 1024} KiB, one audit row per download"])
 
 
+def _logged_in_client(bench: Bench) -> Any:
+    client = bench.app.test_client()
+    if client.post("/login", data={"username": "bench", "password": "bench password 12345"}).status_code != 302:
+        raise RuntimeError("benchmark login failed")
+    return client
+
+
+@measurement("section page GET, every section of a complete visit")
+def section_get(bench: Bench) -> Measurement:
+    """GET /visits/<id>/sections/<key> round the whole workup (design.md section 6: p95 <= 25 ms)."""
+    from fbss_eval.checklist import all_sections
+
+    client = _logged_in_client(bench)
+    urls = [f"/visits/{bench.seeded['single']}/sections/{s.key}" for s in all_sections()]
+    for url in urls:
+        client.get(url)  # warm
+    samples = []
+    for _ in range(max(1, bench.samples // 2)):
+        for url in urls:
+            seconds, response = timed(lambda url=url: client.get(url))
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: {response.status_code}")
+            samples.append(seconds)
+    return Measurement("section page GET, every section of a complete visit", samples, target=0.025,
+                       unit="ms", judged_on="p95",
+                       notes=[f"{len(urls)} sections; target also <= 5x the /healthz floor"])
+
+
+@measurement("section save POST, every section of a complete visit")
+def section_post(bench: Bench) -> Measurement:
+    """POST the stored answers of each section back (a full save: validation, evaluation, projections,
+    audit), as a clinician pressing Save."""
+    from fbss_eval.checklist import all_sections
+    from fbss_eval.extensions import db
+    from fbss_eval.forms.builder import formdata_from_answers
+    from fbss_eval.models import VisitSection
+
+    client = _logged_in_client(bench)
+    visit_id = bench.seeded["single"]
+    samples = []
+    for _ in range(max(1, bench.samples // 2)):
+        for section in all_sections():
+            with bench.app.app_context():
+                row = db.session.scalars(sa.select(VisitSection).where(
+                    VisitSection.visit_id == visit_id, VisitSection.section_key == section.key)).one()
+                data = formdata_from_answers(section, row.answers or {})
+                data["_rev"] = str(row.rev)
+            url = f"/visits/{visit_id}/sections/{section.key}"
+            seconds, response = timed(lambda url=url, data=data: client.post(url, data=data))
+            if response.status_code != 302:
+                raise RuntimeError(f"{url}: {response.status_code}")
+            samples.append(seconds)
+    return Measurement("section save POST, every section of a complete visit", samples, target=0.025,
+                       unit="ms", judged_on="p95",
+                       notes=["includes re-scoring the visit and rewriting its projections"])
+
+
 # --- running ------------------------------------------------------------------------------------
 
 def _fmt(seconds: float, unit: str) -> str:
@@ -242,10 +305,10 @@ def report(m: Measurement) -> str:
     if not m.samples:
         return "\n".join([m.name, *(f"    {note}" for note in m.notes)])
     target = f"target <= {_fmt(m.target, m.unit).strip()}" if m.target is not None else "no target (context)"
-    verdict = "" if m.target is None else ("  MEETS TARGET" if m.p50 <= m.target else "  OVER TARGET")
+    verdict = "" if m.target is None else ("  MEETS TARGET" if m.judged <= m.target else "  OVER TARGET")
     lines = [
         f"{m.name}",
-        f"    median {_fmt(m.p50, m.unit)}   ({target}){verdict}",
+        f"    {m.judged_on:<6} {_fmt(m.judged, m.unit)}   ({target}){verdict}",
         f"    p50 {_fmt(m.p50, m.unit)}  p95 {_fmt(m.quantile(0.95), m.unit)}  max {_fmt(max(m.samples), m.unit)}"
         f"  n={len(m.samples)}",
     ]
