@@ -21,6 +21,7 @@ from ..checklist.instruments.base import Instrument
 from ..checklist.rules.base import Pointer
 from ..checklist.rules.blocks import block_outcome
 from ..checklist.rules.candidacy import CandidacyReport
+from ..checklist.rules.psychosocial import BMI_OBESE
 from ..checklist.schema import Result
 from ..checklist.schema import Section
 from ..checklist.sections.examination import REFLEXES
@@ -354,6 +355,6 @@ def with_bmi(report: SectionReport, answers: Mapping[str, Any]) -> SectionReport
     value = bmi(answers.get("height_cm"), answers.get("weight_kg"))
     if value is None:
         return report
-    flag = " (>= 30: risk factor)" if value >= 30 else ""
+    flag = f" (>= {BMI_OBESE:g}: risk factor)" if value >= BMI_OBESE else ""
     return replace(report, lines=(*report.lines, Line("bmi", "BMI (computed)", f"{value:g} kg/m²{flag}")))
 
