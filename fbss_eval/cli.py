@@ -145,8 +145,9 @@ def checklist(fmt: str) -> None:
 @click.command("export-pdf")
 @click.argument("visit_id", type=int)
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export_pdf(visit_id: int, output: Path) -> None:
-    """Write one visit's PDF (a signed visit's stored PDF) to a file; audited."""
+@click.option("--full", is_flag=True, help="The full record (every answer) instead of the summary.")
+def export_pdf(visit_id: int, output: Path, full: bool) -> None:
+    """Write one visit's summary PDF (a signed visit's stored PDF), or its full record, to a file; audited."""
     from .models import Visit
     from .pdf.export import export_one
 
@@ -154,7 +155,7 @@ def export_pdf(visit_id: int, output: Path) -> None:
     if visit is None:
         raise click.ClickException(f"No visit {visit_id}.")
     output.parent.mkdir(parents=True, exist_ok=True)
-    export_one(visit, output)
+    export_one(visit, output, full=full)
     db.session.commit()
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes).")
 
@@ -163,8 +164,9 @@ def export_pdf(visit_id: int, output: Path) -> None:
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First visit date.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: all cores).")
-def export_pdfs(since: datetime, directory: Path, jobs: int | None) -> None:
-    """Write the PDF of every visit since a date to DIR as <MRN>_<date>_<visit id>.pdf, on every core."""
+@click.option("--full", is_flag=True, help="Full records (<MRN>_<date>_<visit id>_record.pdf) instead of summaries.")
+def export_pdfs(since: datetime, directory: Path, jobs: int | None, full: bool) -> None:
+    """Write the summary PDF of every visit since a date to DIR as <MRN>_<date>_<visit id>.pdf, on every core."""
     from .pdf.export import export_many
     from .pdf.export import visits_since
 
@@ -174,7 +176,8 @@ def export_pdfs(since: datetime, directory: Path, jobs: int | None) -> None:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with click.progressbar(length=len(ids), label=f"Exporting {len(ids)} PDFs") as bar:
-        results = export_many(app, ids, directory, jobs or os.cpu_count() or 1, progress=lambda _: bar.update(1))
+        results = export_many(app, ids, directory, jobs or os.cpu_count() or 1, progress=lambda _: bar.update(1),
+                              full=full)
     failed = [f"visit {r.visit_id}: {r.error}" for r in results if r.error]
     click.echo(f"Wrote {len(results) - len(failed)} PDFs to {directory}.")
     if failed:

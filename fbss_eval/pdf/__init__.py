@@ -26,12 +26,12 @@ class StoredPdfMismatchError(RuntimeError):
     """A signed visit's stored PDF does not match its recorded SHA-256."""
 
 
-def pdf_filename(mrn: str, visit_date: date, visit_id: int | None = None) -> str:
-    """``<MRN>_<date>[_<visit id>].pdf`` with anything but letters, digits, ``.``, ``_`` and ``-``
-    replaced, so the name is safe in a header and on any file system."""
+def pdf_filename(mrn: str, visit_date: date, visit_id: int | None = None, *, full: bool = False) -> str:
+    """``<MRN>_<date>[_<visit id>][_record].pdf`` with anything but letters, digits, ``.``, ``_``
+    and ``-`` replaced, so the name is safe in a header and on any file system."""
     safe_mrn = _UNSAFE.sub("_", mrn).strip("._") or "patient"
     parts = [safe_mrn[:40], visit_date.isoformat()] + ([str(visit_id)] if visit_id is not None else [])
-    return "_".join(parts) + ".pdf"
+    return "_".join(parts + (["record"] if full else [])) + ".pdf"
 
 
 def stored_signed_pdf(visit: Visit) -> bytes | None:
@@ -50,14 +50,16 @@ def stored_signed_pdf(visit: Visit) -> bytes | None:
     return pdf
 
 
-def render_visit(visit: Visit) -> bytes:
-    """Render a visit's PDF now (whatever its status)."""
+def render_visit(visit: Visit, *, full: bool = False) -> bytes:
+    """Render a visit's summary PDF, or its full record with ``full``, now (whatever its status)."""
     from ..services.reports import build_visit_report
     from .render import render_visit_pdf
 
-    return render_visit_pdf(build_visit_report(visit), current_app.config.get("PDF_PAGE_SIZE", "A4"))
+    return render_visit_pdf(build_visit_report(visit, full=full), current_app.config.get("PDF_PAGE_SIZE", "A4"))
 
 
-def visit_pdf(visit: Visit) -> bytes:
-    """The PDF to hand out: a signed visit's stored PDF when there is one, else a fresh render."""
-    return stored_signed_pdf(visit) or render_visit(visit)
+def visit_pdf(visit: Visit, *, full: bool = False) -> bytes:
+    """The PDF to hand out: for the summary, a signed visit's stored PDF when there is one;
+    otherwise a fresh render (the full record is always rendered from the stored answers)."""
+    stored = None if full else stored_signed_pdf(visit)
+    return stored if stored is not None else render_visit(visit, full=full)

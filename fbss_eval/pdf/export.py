@@ -50,10 +50,12 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def export_one(visit: Visit, path: Path) -> None:
-    """Write one visit's PDF (a signed visit's stored PDF when there is one) and audit it."""
-    write_atomically(path, visit_pdf(visit))
-    audit.record("export_pdf", "visit", visit.id, {"via": "cli", "file": path.name})
+def export_one(visit: Visit, path: Path, *, full: bool = False) -> None:
+    """Write one visit's summary PDF (a signed visit's stored PDF when there is one), or its
+    full record, and audit it."""
+    write_atomically(path, visit_pdf(visit, full=full))
+    audit.record("export_pdf", "visit", visit.id,
+                 {"via": "cli", "file": path.name, "document": "record" if full else "summary"})
 
 
 def visits_since(since: date) -> list[int]:
@@ -71,7 +73,7 @@ def _worker_init(overrides: dict[str, Any]) -> None:
     _worker_app = create_app(**overrides)
 
 
-def _worker_render(visit_id: int, directory: str) -> Exported:
+def _worker_render(visit_id: int, directory: str, full: bool) -> Exported:
     if _worker_app is None:
         raise RuntimeError("worker not initialised")
     with _worker_app.app_context():
@@ -79,8 +81,8 @@ def _worker_render(visit_id: int, directory: str) -> Exported:
             visit = db.session.get(Visit, visit_id)
             if visit is None:
                 return Exported(visit_id, None, "no such visit")
-            name = pdf_filename(visit.patient.mrn, visit.visit_date, visit.id)
-            write_atomically(Path(directory) / name, visit_pdf(visit))
+            name = pdf_filename(visit.patient.mrn, visit.visit_date, visit.id, full=full)
+            write_atomically(Path(directory) / name, visit_pdf(visit, full=full))
             return Exported(visit_id, name)
         except Exception as exc:  # noqa: BLE001 - reported per visit, the batch goes on
             return Exported(visit_id, None, type(exc).__name__)
@@ -90,21 +92,23 @@ def _worker_render(visit_id: int, directory: str) -> Exported:
 
 def export_many(
     app: Flask, visit_ids: Iterable[int], directory: Path, jobs: int,
-    progress: Callable[[Exported], None] = lambda _: None,
+    progress: Callable[[Exported], None] = lambda _: None, *, full: bool = False,
 ) -> list[Exported]:
-    """Render the visits into ``directory`` on ``jobs`` worker processes; audit each file
-    written (user None: a command-line export). Returns what happened to each visit."""
+    """Render the visits' summaries (full records with ``full``) into ``directory`` on ``jobs``
+    worker processes; audit each file written (user None: a command-line export). Returns what
+    happened to each visit."""
     ids = list(visit_ids)
     directory.mkdir(parents=True, exist_ok=True)
     overrides = {key: app.config[key] for key in WORKER_CONFIG_KEYS if key in app.config}
     results: list[Exported] = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(ids) or 1)), mp_context=get_context("spawn"),
                              initializer=_worker_init, initargs=(overrides,)) as pool:
-        futures = [pool.submit(_worker_render, visit_id, str(directory)) for visit_id in ids]
+        futures = [pool.submit(_worker_render, visit_id, str(directory), full) for visit_id in ids]
         for future in as_completed(futures):
             result = future.result()
             if result.filename:
-                audit.record("export_pdf", "visit", result.visit_id, {"via": "cli", "file": result.filename})
+                audit.record("export_pdf", "visit", result.visit_id,
+                             {"via": "cli", "file": result.filename, "document": "record" if full else "summary"})
             results.append(result)
             progress(result)
     db.session.commit()

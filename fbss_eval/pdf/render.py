@@ -7,21 +7,27 @@ lazily, on first use (or a worker can import it at start).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from flask import render_template
-from weasyprint import HTML
+from weasyprint import CSS
 
 from ..services.report_format import Table
 from ..services.reports import VisitReport
 from .chart import trend_charts
+from .engine import PrintHTML
+from .engine import collector_paused
+from .engine import stylesheet
 from .fetcher import STATIC_BASE
 from .fetcher import AllowListFetcher
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-# Everything a print template may load: URL name -> file. Nothing else is ever read.
-ALLOWED_FILES: dict[str, Path] = {"visit.css": ROOT / "templates" / "pdf" / "visit.css"}
+# Everything a print template may load: URL name -> file. Nothing: the print stylesheet is
+# parsed once and handed to WeasyPrint, so a render asks for no resource at all, and any URL in
+# a document (a bug, or hostile text that escaped escaping) is refused.
+ALLOWED_FILES: dict[str, Path] = {}
+VISIT_STYLESHEET = stylesheet("visit.css")
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
@@ -55,12 +61,16 @@ def page_size(name: str | None) -> str:
     return PAGE_SIZES.get((name or "A4").strip().lower(), "A4")
 
 
-def html_to_pdf(html: str, fetcher: AllowListFetcher | None = None, **options: Any) -> bytes:
-    """Render HTML (from our autoescaped templates) to PDF bytes; every resource the document
-    names goes through ``fetcher`` (stylesheets and attachments included)."""
+def html_to_pdf(
+    html: str, fetcher: AllowListFetcher | None = None, stylesheets: Sequence[CSS] = (), **options: Any
+) -> bytes:
+    """Render XHTML (from our autoescaped templates) with our parsed ``stylesheets`` to PDF
+    bytes; every resource the document names goes through ``fetcher`` (stylesheets and
+    attachments included), which serves nothing unless given an allow-list."""
     fetcher = fetcher or pdf_fetcher()
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
-    pdf = document.write_pdf(attachments=[], **options)
+    with collector_paused():
+        document = PrintHTML(html, base_url=STATIC_BASE, url_fetcher=fetcher)
+        pdf = document.write_pdf(stylesheets=list(stylesheets), attachments=[], **options)
     if not isinstance(pdf, bytes):
         raise TypeError("WeasyPrint returned no bytes")
     return pdf
@@ -88,4 +98,4 @@ def visit_html(report: VisitReport, size: str = "A4") -> str:
 
 def render_visit_pdf(report: VisitReport, size: str = "A4", fetcher: AllowListFetcher | None = None) -> bytes:
     """The visit PDF: a pure function of the report, the page size and the checklist version."""
-    return html_to_pdf(visit_html(report, size), fetcher)
+    return html_to_pdf(visit_html(report, size), fetcher, [VISIT_STYLESHEET])

@@ -99,19 +99,36 @@ def lines(fields: Iterable[Field], answers: Mapping[str, Any], skip: Iterable[st
     )
 
 
-def group_table(group: RepeatGroup, rows: list[Mapping[str, Any]], columns: Iterable[str] = ()) -> Table:
-    """A table of a repeat group's rows: ``columns`` (field keys; the first few required short
-    fields when none are given) as cells, every other answer as a detail line under the row."""
+Column = str | tuple[str, ...]  # a field key, or several printed in one cell ("L5 · Left")
+
+
+def group_table(
+    group: RepeatGroup, rows: list[Mapping[str, Any]], columns: Iterable[Column] = (),
+    headings: Mapping[str, str] | None = None,
+) -> Table:
+    """A table of a repeat group's rows: ``columns`` (field keys, or tuples of keys sharing a
+    cell; the first few required short fields when none are given) as cells, every other answer
+    as a detail line under the row. ``headings`` gives a column (by its first key) a heading of
+    its own; otherwise the field labels are used, joined with " · "."""
     by_key = {f.key: f for f in group.fields}
-    chosen = [key for key in columns if key in by_key] or [
-        f.key for f in group.fields if f.required and f.type not in ("text", "textarea")
+    chosen = [keys for keys in (_keys(c) for c in columns) if keys and all(k in by_key for k in keys)] or [
+        (f.key,) for f in group.fields if f.required and f.type not in ("text", "textarea")
     ][:5]
-    detail_fields = [f for f in group.fields if f.key not in chosen]
-    cells = tuple(
-        tuple(format_value(by_key[key], row[key]) if key in row else "—" for key in chosen) for row in rows
-    )
+    in_cells = {key for keys in chosen for key in keys}
+    detail_fields = [f for f in group.fields if f.key not in in_cells]
+
+    def cell(row: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+        return " · ".join(format_value(by_key[k], row[k]) for k in keys if k in row) or "—"
+
+    cells = tuple(tuple(cell(row, keys) for keys in chosen) for row in rows)
     details = tuple(
         tuple(f"{f.label}: {format_value(f, row[f.key])}" for f in detail_fields if f.key in row) for row in rows
     )
-    return Table(tuple(by_key[key].label for key in chosen), cells, details)
+    names = headings or {}
+    return Table(tuple(names.get(keys[0], " · ".join(by_key[k].label for k in keys)) for keys in chosen),
+                 cells, details)
+
+
+def _keys(column: Column) -> tuple[str, ...]:
+    return (column,) if isinstance(column, str) else tuple(column)
 

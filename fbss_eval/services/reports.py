@@ -1,4 +1,8 @@
-"""The plain-data summary of a visit: what the PDF (and any other export) prints.
+"""The plain-data summary of a visit: what the PDFs (and any other export) print.
+
+Two documents come from it. The *visit summary* (the default) is what a clinician hands to a
+colleague: every section, but of each section's answers only those in ``SUMMARY_LINES``, with a
+count of what was left out. The *full record* prints every answer.
 
 ``build_visit_report`` is the one function that reads the database for a report. It returns
 frozen dataclasses of strings and numbers, never ORM objects, so the print template cannot
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +41,7 @@ from ..models.patient import SEX_LABELS
 from ..models.patient import Sex
 from . import report_parts as parts
 from .patients import age
+from .report_format import Column
 from .report_format import Line
 from .report_format import Table
 from .report_format import group_table
@@ -138,6 +144,7 @@ class SectionReport:
     note: str | None
     lines: tuple[Line, ...] = ()
     tables: tuple[tuple[str, Table], ...] = ()
+    omitted: int = 0  # answers left out of the summary (printed in the full record)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,7 @@ class Trend:
 class VisitReport:
     """Everything the visit PDF prints, as plain data."""
 
+    full: bool  # the full record (every answer) rather than the summary
     patient: PatientInfo
     visit: VisitInfo
     status: StatusInfo
@@ -178,12 +186,24 @@ class VisitReport:
 # generically (``extra_sections``), so a section added to the checklist is never left out.
 PLACED = frozenset({"visit", "red_flags", "surgical_history", "examination", "imaging", "electrodiagnostics",
                     "blocks", "psychosocial", "treatments", "differential", "plan"})
-TABLE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("surgical_history", "operations"): ("date", "procedure", "levels", "side", "instrumentation",
+# The columns of the repeat-group tables (a tuple shares one cell); other answers go under the row.
+TABLE_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
+    ("surgical_history", "operations"): ("date", ("procedure", "levels", "side"), "instrumentation",
                                          "immediate_outcome", "pain_free_weeks"),
-    ("imaging", "studies"): ("date", "modality", "levels", "findings"),
-    ("electrodiagnostics", "studies"): ("date", "test", "roots", "side", "findings"),
-    ("treatments", "treatments"): ("category", "name", "weeks", "adherence", "response", "relief_pct"),
+    ("imaging", "studies"): ("date", ("modality", "levels"), "findings"),
+    ("electrodiagnostics", "studies"): ("date", ("test", "roots", "side"), "findings"),
+    ("treatments", "treatments"): (("category", "name"), "weeks", ("adherence", "response"), "relief_pct"),
+}
+# Column headings (by a column's first key) shorter than its fields' labels: a heading wraps on
+# every page it repeats on.
+COLUMN_HEADINGS: dict[tuple[str, str], dict[str, str]] = {
+    ("surgical_history", "operations"): {"date": "Date", "procedure": "Procedure · levels · side",
+                                         "immediate_outcome": "Immediate outcome (pain operated on)",
+                                         "pain_free_weeks": "Pain-free interval"},
+    ("imaging", "studies"): {"modality": "Modality · levels"},
+    ("electrodiagnostics", "studies"): {"test": "Test · roots · side"},
+    ("treatments", "treatments"): {"category": "Treatment · what exactly", "adherence": "Adherence · response",
+                                   "relief_pct": "Relief"},
 }
 # Shown in the header or the headline, so not repeated in the section's own lines.
 SKIP_LINES: dict[str, tuple[str, ...]] = {
@@ -191,12 +211,40 @@ SKIP_LINES: dict[str, tuple[str, ...]] = {
     "differential": ("psps_t2_category",) + tuple(
         f"{prefix}_{category.value}" for category in PAIN_GENERATORS for prefix in ("lh", "ev")),
 }
+# The answers the visit summary prints, per section (in checklist order, whatever the order here).
+# A section not named here prints every answer, so a section added to the checklist is never
+# left out; what a summary leaves out is counted on the page and printed in the full record.
+# Red-flag items, the neurology grid, the tables and the differential's likelihoods have layouts
+# of their own and are always printed whole.
+SUMMARY_LINES: dict[str, frozenset[str]] = {
+    "visit": frozenset({"pain_distribution", "pain_side", "back_pct", "leg_pct", "pain_duration_months",
+                        "pain_vs_preop", "pain_timing", "symptoms", "impact_work", "impact_daily",
+                        "veteran_service_injury", "patient_goals"}),
+    "red_flags": frozenset({"rf_pvr_ml", "rf_notes"}),
+    "surgical_history": frozenset({"n_prior_operations", "months_since_last", "compensation_litigation",
+                                   "opioids_before", "opioids_after"}),
+    "examination": frozenset({"umn_signs", "slr_left", "slr_right", "slr_crossed", "femoral_stretch",
+                              "sij_provocation_positive", "facet_loading", "waddell_signs", "gait", "hip_exam",
+                              "peripheral_pulses", "peripheral_nerve_signs"}),
+    "imaging": frozenset({"bloods_done", "esr", "crp", "wbc", "blood_cultures"}),
+    "electrodiagnostics": frozenset({"emg_status"}),
+    "blocks": frozenset({"blocks_status"}),
+    "psychosocial": frozenset({"yellow_flags", "work_status", "off_work_weeks", "smoking", "pack_years", "bmi",
+                               "alcohol_units_week", "substance_use", "sleep_disturbance", "expectations"}),
+    "treatments": frozenset({"mdt_involvement", "mdt_date", "home_exercise"}),
+    # Working conclusion, mechanism and PSPS-T2 are in the key facts; ICD-11 items in candidacy.
+    "differential": frozenset({"summary"}),
+    # The plan's options are in the key facts; SCS and disc-repair criteria in candidacy.
+    "plan": frozenset({"urgent_referral_reason", "revision_type", "revision_approach", "revision_indication",
+                       "scs_modality", "scs_decision", "follow_up_weeks", "summary"}),
+}
 # Candidacy reports printed only when the plan considers the option they assess.
 CANDIDACY_WHEN_PLANNED = {"biologic_disc_repair": "biologic_disc_repair_evaluation"}
 
 
-def build_visit_report(visit: Visit, generated_at: datetime | None = None) -> VisitReport:
-    """The plain-data summary of a visit (a handful of queries, no lazy loads afterwards)."""
+def build_visit_report(visit: Visit, generated_at: datetime | None = None, *, full: bool = False) -> VisitReport:
+    """The plain-data summary of a visit, or its full record with ``full`` (a handful of
+    queries, no lazy loads afterwards)."""
     sections = visit_sections()
     settings = scoring_settings()
     rows = section_rows(visit)
@@ -216,10 +264,13 @@ def build_visit_report(visit: Visit, generated_at: datetime | None = None) -> Vi
     }
     if "psychosocial" in reports:
         reports["psychosocial"] = parts.with_bmi(reports["psychosocial"], recorded.get("psychosocial", {}))
+    if not full:
+        reports = {key: summarised(report) for key, report in reports.items()}
     differential = recorded.get("differential", {})
     spec_differential = by_key.get("differential")
     weighed = parts.differential_rows(spec_differential, differential, evaluation.pointers)
     return VisitReport(
+        full=full,
         patient=_patient(visit),
         visit=_visit(visit, by_key),
         status=_status(visit),
@@ -309,11 +360,21 @@ def _section_report(
     if not answers:
         return SectionReport(section.key, section.title, "not_recorded", "Not recorded")
     tables = tuple(
-        (group.label, group_table(group, answers[group.key], TABLE_COLUMNS.get((section.key, group.key), ())))
+        (group.label, group_table(group, answers[group.key], TABLE_COLUMNS.get((section.key, group.key), ()),
+                                  COLUMN_HEADINGS.get((section.key, group.key))))
         for group in section.groups()
         if group.key in answers and (section.key, group.key) != ("blocks", "blocks")
     )
     return SectionReport(section.key, section.title, "recorded", None, lines(section.fields(), answers, skip), tables)
+
+
+def summarised(report: SectionReport) -> SectionReport:
+    """A section's report with only the answers the summary prints, and the count of the rest."""
+    wanted = SUMMARY_LINES.get(report.key)
+    if wanted is None:
+        return report
+    kept = tuple(line for line in report.lines if line.key in wanted)
+    return replace(report, lines=kept, omitted=len(report.lines) - len(kept))
 
 
 def _special_keys(section: Section) -> tuple[str, ...]:

@@ -62,7 +62,7 @@ class Rendered:
         return squash(self.text)
 
 
-_RENDERED: dict[str, Rendered] = {}
+_RENDERED: dict[tuple[str, bool], Rendered] = {}
 
 
 def inject_hidden_values(visit: Visit) -> None:
@@ -82,22 +82,41 @@ def inject_hidden_values(visit: Visit) -> None:
     db.session.flush()
 
 
-@pytest.fixture
-def complete(app: Flask, users: Users, database: Database) -> Rendered:
+def _render_complete(app: Flask, users: Users, database: Database, full: bool) -> Rendered:
     """A complete draft visit with one earlier visit, STarT Back not assessed, hidden values
-    stored; rendered once per database."""
-    if database.kind not in _RENDERED:
-        from fbss_eval.pdf.render import render_visit_pdf
+    stored: its summary and its full record, rendered once per database (every test starts from
+    empty tables, so both are rendered together, from the same visit)."""
+    from fbss_eval.pdf.render import render_visit_pdf
 
+    if (database.kind, full) not in _RENDERED:
         patient = make_patient(users.clinician)
         make_complete_visit(patient, users.clinician, EARLIER_DATE, seed=3)
         visit = make_complete_visit(patient, users.clinician, VISIT_DATE, not_assessed={"startback": "declined"})
         inject_hidden_values(visit)
         db.session.commit()
-        report = build_visit_report(visit)
-        pdf = render_visit_pdf(report, app.config["PDF_PAGE_SIZE"])
-        _RENDERED[database.kind] = Rendered(visit.id, report, pdf, pdf_text(pdf))
-    return _RENDERED[database.kind]
+        for document in (False, True):
+            report = build_visit_report(visit, full=document)
+            pdf = render_visit_pdf(report, app.config["PDF_PAGE_SIZE"])
+            _RENDERED[(database.kind, document)] = Rendered(visit.id, report, pdf, pdf_text(pdf))
+    return _RENDERED[(database.kind, full)]
+
+
+@pytest.fixture
+def complete(app: Flask, users: Users, database: Database) -> Rendered:
+    """The visit summary of the complete visit."""
+    return _render_complete(app, users, database, full=False)
+
+
+@pytest.fixture
+def record(app: Flask, users: Users, database: Database) -> Rendered:
+    """The full record of the complete visit."""
+    return _render_complete(app, users, database, full=True)
+
+
+@pytest.fixture(params=[False, True], ids=["summary", "record"])
+def either(request: pytest.FixtureRequest, app: Flask, users: Users, database: Database) -> Rendered:
+    """Each document in turn: what both must do."""
+    return _render_complete(app, users, database, full=request.param)
 
 
 class ConnectionCounter:

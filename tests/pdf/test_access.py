@@ -45,7 +45,7 @@ def pdf_rules(app):
 def test_every_pdf_route_needs_login(app, users, client):
     visit = small_visit(users)
     rules = pdf_rules(app)
-    assert rules, "no PDF route registered"
+    assert {rule.endpoint for rule in rules} == {"visit_pdf.download", "visit_pdf.record"}
     for rule in rules:
         url = rule.build({"visit_id": visit.id}, append_unknown=False)[1]
         response = client.get(url)
@@ -68,7 +68,20 @@ def test_a_download_is_a_pdf_with_safe_headers_and_an_audit_row(app, users, clie
     rows = pdf_audits(visit.id)
     assert len(rows) == 2
     assert {r.user_id for r in rows} == {users.other.id}
-    assert rows[0].changes == {"via": "web", "pdf": "rendered"}
+    assert rows[0].changes == {"via": "web", "document": "summary", "pdf": "rendered"}
+
+
+def test_the_full_record_has_its_own_name_and_audit_row(app, users, as_clinician):
+    visit = small_visit(users)
+    response = as_clinician.get(f"/visits/{visit.id}/record.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'inline; filename="MRN-0001_{VISIT_DATE.isoformat()}_record.pdf"'
+    assert "no-store" in response.headers["Cache-Control"]
+    from .conftest import pdf_text
+
+    assert "full visit record" in pdf_text(response.data).lower()
+    (row,) = pdf_audits(visit.id)
+    assert (row.user_id, row.changes) == (users.clinician.id, {"via": "web", "document": "record", "pdf": "rendered"})
 
 
 def test_an_unknown_visit_is_404_and_not_audited(app, users, as_clinician):
@@ -115,7 +128,12 @@ def test_a_signed_visit_serves_its_stored_pdf(app, users, as_clinician):
     response = as_clinician.get(f"/visits/{visit.id}/pdf")
     assert response.status_code == 200
     assert response.data == stored
-    assert pdf_audits(visit.id)[0].changes == {"via": "web", "pdf": "stored"}
+    assert pdf_audits(visit.id)[0].changes == {"via": "web", "document": "summary", "pdf": "stored"}
+    # The full record is rendered from the stored answers, never the stored summary.
+    record = as_clinician.get(f"/visits/{visit.id}/record.pdf")
+    assert record.status_code == 200
+    assert record.data != stored
+    assert record.data.startswith(b"%PDF-")
 
 
 def test_a_stored_pdf_that_does_not_match_its_hash_is_not_served(app, users, as_clinician):
@@ -139,7 +157,7 @@ def test_a_signed_visit_without_stored_pdf_renders_with_signer_and_no_draft_mark
     assert "DRAFT" not in text
     assert "Dr Carl Clinician" in text
     assert "2025-06-02 09:05 UTC" in text
-    assert "Revision 2" in text
+    assert "Revision: 2" in text
 
 
 @pytest.mark.parametrize("app_overrides", [{"PDF_PAGE_SIZE": "Letter"}])

@@ -36,7 +36,21 @@ def test_export_pdf_writes_one_file(app, users, runner, tmp_path):
     assert_pdf(output.read_bytes())
     (row,) = export_audits()
     assert (row.user_id, row.entity, row.entity_id) == (None, "visit", visit.id)
-    assert row.changes == {"via": "cli", "file": "visit.pdf"}
+    assert row.changes == {"via": "cli", "file": "visit.pdf", "document": "summary"}
+
+
+def test_export_pdf_full_writes_the_full_record(app, users, runner, tmp_path):
+    from .conftest import pdf_text
+
+    patient = make_patient(users.clinician)
+    visit = service.start_visit(patient, users.clinician, date(2025, 6, 1), "initial")
+    db.session.commit()
+    output = tmp_path / "record.pdf"
+    result = runner.invoke(args=["export-pdf", str(visit.id), "--output", str(output), "--full"])
+    assert result.exit_code == 0, result.output
+    assert "full visit record" in pdf_text(output.read_bytes()).lower()
+    (row,) = export_audits()
+    assert row.changes == {"via": "cli", "file": "record.pdf", "document": "record"}
 
 
 def test_export_pdf_of_an_unknown_visit_fails(app, runner, tmp_path):
@@ -67,6 +81,17 @@ def test_export_pdfs_writes_every_visit_since_a_date_on_worker_processes(app, us
     assert [r.entity_id for r in rows] == sorted(v.id for v in wanted)
     assert all(r.user_id is None and r.changes["via"] == "cli" for r in rows)
     assert old.id not in {r.entity_id for r in rows}
+
+
+def test_export_pdfs_full_names_the_files_as_records(app, users, runner, tmp_path):
+    visit = service.start_visit(make_patient(users.clinician), users.clinician, date(2025, 2, 3), "initial")
+    db.session.commit()
+    out = tmp_path / "records"
+    result = runner.invoke(args=["export-pdfs", "--since", "2025-01-01", "--dir", str(out), "--jobs", "1", "--full"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == [f"MRN-0001_2025-02-03_{visit.id}_record.pdf"]
+    (row,) = export_audits()
+    assert row.changes["document"] == "record"
 
 
 def test_export_pdfs_with_nothing_to_do(app, runner, tmp_path):

@@ -1,6 +1,10 @@
-"""What the visit PDF says: every section's content for a complete visit, found in the text
-extracted from the PDF; the draft mark; page X of Y; not-assessed sections with their reason;
-no hidden field; the trend only when there are earlier visits."""
+"""What the visit PDFs say, found in the text extracted from them, for a complete visit.
+
+Both documents: header and status block, the draft mark and identifiers on every page, page X of
+Y, alerts first, the one-screen summary, not-assessed sections with their reason, no hidden
+field, the trend. The summary: every section, with the answers ``SUMMARY_LINES`` chooses and a
+count of the rest; tables, instruments, differential, pointers and candidacy whole but condensed.
+The full record: every answer and every table cell."""
 
 from __future__ import annotations
 
@@ -28,21 +32,21 @@ def missing(rendered: Rendered, *phrases: str) -> list[str]:
     return [p for p in phrases if p and squash(p) not in rendered.flat]
 
 
-def test_header_and_status_block(complete: Rendered):
-    r = complete.report
-    assert not missing(complete, r.patient.name, r.patient.mrn, r.patient.birth_date, r.visit.date,
+def test_header_and_status_block(either: Rendered):
+    r = either.report
+    assert not missing(either, r.patient.name, r.patient.mrn, r.patient.birth_date, r.visit.date,
                        r.visit.clinician, r.visit.type, "Draft: not signed", "Signed by", "Signed at", "Revision")
 
 
-def test_a_draft_says_draft_on_every_page(complete: Rendered):
-    pages = complete.text.split("\f")
+def test_a_draft_says_draft_on_every_page(either: Rendered):
+    pages = either.text.split("\f")
     assert len(pages) >= 2
     assert all("DRAFT" in page for page in pages)
 
 
-def test_every_page_has_identifiers_and_page_x_of_y(complete: Rendered):
-    pages = complete.text.split("\f")
-    r = complete.report
+def test_every_page_has_identifiers_and_page_x_of_y(either: Rendered):
+    pages = either.text.split("\f")
+    r = either.report
     for number, page in enumerate(pages, start=1):
         flat = squash(page)
         assert squash(f"Page {number} of {len(pages)}") in flat, f"page {number}"
@@ -50,27 +54,71 @@ def test_every_page_has_identifiers_and_page_x_of_y(complete: Rendered):
         assert squash(f"Generated {r.generated_at}") in flat, f"page {number}"
 
 
-def test_alerts_and_red_flags_come_first(complete: Rendered):
-    r = complete.report
+def test_alerts_and_red_flags_come_first(either: Rendered):
+    r = either.report
     assert r.alerts, "the complete visit raises alerts"
     for alert in r.alerts:
-        assert not missing(complete, alert.message, *alert.evidence, alert.advice or "", alert.state)
-    assert not missing(complete, "Diabetes well controlled", "Red-flag screen complete")
-    flat = complete.flat
+        assert not missing(either, alert.message, *alert.evidence, alert.advice or "", alert.state)
+    assert not missing(either, "Diabetes well controlled", "Red-flag screen complete")
+    flat = either.flat
     assert flat.index(squash(r.alerts[0].message)) < flat.index("Summary") < flat.index("Surgicalhistory")
 
 
-def test_one_screen_summary(complete: Rendered):
-    r = complete.report
+def test_one_screen_summary(either: Rendered):
+    r = either.report
     labels = {h.label for h in r.headline}
     assert {"Back pain now", "Leg pain now", "ODI", "PHQ-9", "GAD-7", "DN4", "painDETECT"} <= labels
     for h in r.headline:
-        assert not missing(complete, h.label, h.value, h.band)
-    assert not missing(complete, "4/10", "7/10", "Severe pain", given.CHIEF_COMPLAINT)
+        assert not missing(either, h.label, h.value, h.band)
+    assert not missing(either, "4/10", "7/10", "Severe pain", given.CHIEF_COMPLAINT)
 
 
-def test_every_section_line_and_table_cell_is_printed(complete: Rendered):
-    r = complete.report
+def test_the_summary_prints_its_chosen_answers_and_counts_the_rest(complete: Rendered, record: Rendered):
+    from fbss_eval.services.reports import SUMMARY_LINES
+
+    assert "visit summary" in complete.text.lower()
+    assert "every answer is in the full record" in complete.text.lower()
+    absent, left_out = [], 0
+    for key, section in complete.report.sections.items():
+        whole = record.report.sections[key]
+        if section.state != "recorded":
+            continue
+        wanted = SUMMARY_LINES.get(key)
+        kept = [line for line in whole.lines if wanted is None or line.key in wanted]
+        assert section.lines == tuple(kept), key
+        assert section.omitted == len(whole.lines) - len(kept), key
+        assert section.tables == whole.tables, key
+        for line in section.lines:
+            absent += [f"{key}: {p}" for p in missing(complete, line.label, line.value)]
+        for title, table in section.tables:
+            cells = [title, *table.columns, *(c for row in table.rows for c in row),
+                     *(d for details in table.details for d in details)]
+            absent += [f"{key}: {p}" for p in missing(complete, *cells)]
+        if section.omitted:
+            plural = "s" if section.omitted != 1 else ""
+            absent += missing(complete, f"{section.omitted} more answer{plural} in the full record")
+        left_out += section.omitted
+    assert not absent
+    assert left_out > 20, "the summary is shorter than the record"
+    # An answer the summary leaves out: the examination's notes, printed in the record only.
+    assert "Sample examination notes" not in complete.text
+    assert "Sample examination notes" in record.text
+
+
+def test_every_summary_line_names_a_checklist_field():
+    from fbss_eval.checklist import section_map
+    from fbss_eval.services.reports import SUMMARY_LINES
+
+    sections = section_map()
+    for key, wanted in SUMMARY_LINES.items():
+        known = {f.key for f in sections[key].fields()} | ({"bmi"} if key == "psychosocial" else set())
+        assert wanted <= known, f"{key}: {sorted(wanted - known)}"
+
+
+def test_every_section_line_and_table_cell_is_in_the_full_record(record: Rendered):
+    r = record.report
+    complete = record
+    assert "full visit record" in record.text.lower()
     recorded = [s for s in r.sections.values() if s.state == "recorded"]
     assert {s.key for s in recorded} >= {"visit", "surgical_history", "examination", "imaging", "electrodiagnostics",
                                          "blocks", "psychosocial", "treatments", "differential", "plan"}
@@ -85,7 +133,8 @@ def test_every_section_line_and_table_cell_is_printed(complete: Rendered):
     assert not absent
 
 
-def test_surgical_history_is_a_timeline_table(complete: Rendered):
+def test_surgical_history_is_a_timeline_table(either: Rendered):
+    complete = either
     assert not missing(complete, "Operations (oldest first", "2021-03-02", "Microdiscectomy",
                        given.OPERATION_INDICATION, "2023-01-10", given.REVISION_DETAILS, "Pedicle screws / rods",
                        "30 weeks")
@@ -93,7 +142,8 @@ def test_surgical_history_is_a_timeline_table(complete: Rendered):
     assert flat.index("2021-03-02") < flat.index("2023-01-10")
 
 
-def test_neurology_grid_and_imaging_and_emg(complete: Rendered):
+def test_neurology_grid_and_imaging_and_emg(either: Rendered):
+    complete = either
     grid = complete.report.neuro
     assert grid is not None
     assert not missing(complete, "Neurology by root", *(cell for row in grid.roots for cell in row),
@@ -101,7 +151,8 @@ def test_neurology_grid_and_imaging_and_emg(complete: Rendered):
     assert not missing(complete, "MRI with and without gadolinium", given.IMAGING_REPORT, "Chronic left S1 changes")
 
 
-def test_blocks_with_their_positivity_rule(complete: Rendered):
+def test_blocks_with_their_positivity_rule(either: Rendered):
+    complete = either
     blocks = complete.report.blocks
     assert [b.outcome for b in blocks] == ["Positive", "Negative"]
     for block in blocks:
@@ -109,7 +160,8 @@ def test_blocks_with_their_positivity_rule(complete: Rendered):
     assert not missing(complete, "MBB positive at >=50% relief of the usual pain (ASRA 2020)", given.BLOCK_NOTES)
 
 
-def test_every_instrument_with_score_band_and_citation(complete: Rendered):
+def test_every_instrument_with_score_band_and_citation(either: Rendered):
+    complete = either
     shown = {i.key: i for i in complete.report.instruments}
     assert set(shown) == {s.instrument for s in visit_sections() if s.instrument}
     for info in shown.values():
@@ -117,46 +169,58 @@ def test_every_instrument_with_score_band_and_citation(complete: Rendered):
                            INSTRUMENTS[info.key].source)
 
 
-def test_a_not_assessed_section_says_so_with_its_reason(complete: Rendered):
+def test_a_not_assessed_section_says_so_with_its_reason(either: Rendered):
+    complete = either
     startback = next(i for i in complete.report.instruments if i.key == "startback")
     assert startback.state == "not_assessed"
     assert not missing(complete, "Not assessed: Patient declined")
 
 
-def test_psychosocial_and_treatments(complete: Rendered):
-    assert not missing(complete, "Psychosocial factors", "BMI (computed)", "Treatments tried", "Pregabalin",
+def test_psychosocial_and_treatments(either: Rendered):
+    assert not missing(either, "Psychosocial factors", "BMI (computed)", "Treatments tried", "Pregabalin",
                        "150 mg bd", "Physiotherapy / exercise therapy")
 
 
-def test_differential_pointers_psps_plan_and_candidacy(complete: Rendered):
+def test_differential_pointers_psps_plan_and_candidacy(either: Rendered):
+    complete = either
     r = complete.report
+    full = r.full
     assert r.differential[0].likelihood == "Probable"
     for row in r.differential:
-        assert not missing(complete, row.category, row.likelihood, row.evidence, *row.pointers)
-    assert not missing(complete, *r.unlikely, *r.not_weighed)
+        # The summary lists pointers once, with their reasons, under the table.
+        assert not missing(complete, row.category, row.likelihood, row.evidence, *(row.pointers if full else ()))
+    assert not missing(complete, *r.unlikely)
+    if full:
+        assert not missing(complete, *r.not_weighed)
+    else:
+        assert not missing(complete, f"Not weighed: {len(r.not_weighed)} other pain generators")
     assert r.pointers
     for pointer in r.pointers:
-        assert not missing(complete, pointer.title, *pointer.suggests, *pointer.reasons, pointer.source)
+        assert not missing(complete, pointer.title, *pointer.suggests, *pointer.reasons,
+                           pointer.source if full else "")
     assert r.psps_t2 == "Technical failure"
     assert not missing(complete, "PSPS-T2 category", "Technical failure", given.EVIDENCE_ROOT, given.PLAN_SUMMARY)
     titles = {c.key for c in r.candidacy}
     assert {"icd11", "scs", "revision_surgery"} <= titles
     for report in r.candidacy:
-        assert not missing(complete, report.title, report.status_label,
-                           *(x for c in report.criteria for x in (c.criterion, c.status_label, c.evidence)))
+        assert not missing(complete, report.title, report.status_label, report.source)
+        for c in report.criteria:
+            # The summary gives the evidence of what is not met or unknown; the record, of all.
+            evidence = c.evidence if full or c.status != "met" else ""
+            assert not missing(complete, c.criterion, c.status_label, evidence), c.criterion
 
 
-def test_the_trend_across_visits(complete: Rendered):
-    trend = complete.report.trend
+def test_the_trend_across_visits(either: Rendered):
+    trend = either.report.trend
     assert trend is not None
     assert trend.dates == ("2024-11-05", "2025-06-01")
-    assert not missing(complete, "Trend across visits", "2024-11-05", "2025-06-01 (this visit)", "Pain now (NRS 0-10)")
+    assert not missing(either, "Trend across visits", "2024-11-05", "2025-06-01 (this visit)", "Pain now (NRS 0-10)")
 
 
-def test_no_hidden_field_is_printed(complete: Rendered):
-    assert HIDDEN_DETAIL not in complete.flat
-    assert str(HIDDEN_CRP) not in complete.text
-    assert "CRP" not in {line.label for line in complete.report.sections["imaging"].lines}
+def test_no_hidden_field_is_printed(either: Rendered):
+    assert HIDDEN_DETAIL not in either.flat
+    assert str(HIDDEN_CRP) not in either.text
+    assert "CRP" not in {line.label for line in either.report.sections["imaging"].lines}
 
 
 @pytest.mark.usefixtures("users")
