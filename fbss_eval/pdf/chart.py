@@ -84,7 +84,8 @@ def _axes(panel: TrendPanel, dates: Sequence[str], xs: list[float], box: Box) ->
     while tick <= top + 1e-9:
         y = box.top + box.plot_h * (1 - tick / top)
         out.append(f'<line x1="{box.left}" y1="{y:.1f}" x2="{box.width - box.right}" y2="{y:.1f}" class="g"/>')
-        out.append(f'<text x="{box.left - 4}" y="{y + 3:.1f}" class="yl">{tick:g}</text>')
+        if tick == 0 or tick + step > top + 1e-9:  # 0 and the top: grid lines carry the rest
+            out.append(f'<text x="{box.left - 4}" y="{y + 3:.1f}" class="yl">{tick:g}</text>')
         tick += step
     base = box.top + box.plot_h
     out.append(f'<line x1="{box.left}" y1="{base:.1f}" x2="{box.width - box.right}" y2="{base:.1f}" class="a"/>')

@@ -59,12 +59,10 @@ STATUS_LABELS = {
     VisitStatus.SIGNED.value: "Signed",
     VisitStatus.AMENDING.value: "Amendment in progress: not signed",
 }
-# The headline: NRS fields, then instruments, in this order.
+# The headline: one NRS figure per region (now, with the average beside it), then instruments.
 HEADLINE_NRS = (
-    ("back_nrs_now", "Back pain now"),
-    ("back_nrs_avg", "Back pain, average"),
-    ("leg_nrs_now", "Leg pain now"),
-    ("leg_nrs_avg", "Leg pain, average"),
+    ("back_nrs_now", "back_nrs_avg", "Back pain"),
+    ("leg_nrs_now", "leg_nrs_avg", "Leg pain"),
 )
 HEADLINE_INSTRUMENTS = ("odi", "phq9", "gad7", "dn4", "paindetect")
 SCORE_SUFFIX = {"odi": "%", "phq9": "/27", "gad7": "/21", "paindetect": "/38"}
@@ -207,7 +205,8 @@ COLUMN_HEADINGS: dict[tuple[str, str], dict[str, str]] = {
 }
 # Shown in the header or the headline, so not repeated in the section's own lines.
 SKIP_LINES: dict[str, tuple[str, ...]] = {
-    "visit": ("visit_date", "visit_type", "chief_complaint") + tuple(key for key, _ in HEADLINE_NRS),
+    "visit": ("visit_date", "visit_type", "chief_complaint")
+    + tuple(key for now, avg, _ in HEADLINE_NRS for key in (now, avg)),
     "differential": ("psps_t2_category",) + tuple(
         f"{prefix}_{category.value}" for category in PAIN_GENERATORS for prefix in ("lh", "ev")),
 }
@@ -390,10 +389,15 @@ def _headline(
     evaluation: Evaluation, recorded: Mapping[str, Any], rows: Mapping[str, Any], by_key: Mapping[str, Section]
 ) -> tuple[Headline, ...]:
     items: list[Headline] = []
-    for key, label in HEADLINE_NRS:
-        result = evaluation.nrs.get(key)
-        if result is not None and result.score is not None:
-            items.append(Headline(label, f"{number(result.score)}/10", result.band_label or ""))
+    for now_key, avg_key, region in HEADLINE_NRS:
+        now, avg = evaluation.nrs.get(now_key), evaluation.nrs.get(avg_key)
+        now_score = None if now is None else now.score
+        avg_score = None if avg is None else avg.score
+        if now is not None and now_score is not None:
+            average = "" if avg_score is None else f" · average {number(avg_score)}/10"
+            items.append(Headline(f"{region} now", f"{number(now_score)}/10", (now.band_label or "") + average))
+        elif avg is not None and avg_score is not None:
+            items.append(Headline(f"{region}, average", f"{number(avg_score)}/10", avg.band_label or ""))
     if not items:
         items.append(Headline("Pain (NRS)", "—", "not recorded"))
     for key in HEADLINE_INSTRUMENTS:
