@@ -68,13 +68,19 @@ def _x_positions(dates: Sequence[str], box: Box) -> list[float]:
     return [box.left + box.plot_w * (d - min(days)) / span for d in days]
 
 
-def _marker(kind: str, x: float, y: float, colour: str) -> str:
+def _marker_outline(kind: str, x: float, y: float) -> str:
+    """Path data of one marker (a circle is two arcs)."""
     if kind == "square":
-        return f'<rect x="{x - 2.6:.1f}" y="{y - 2.6:.1f}" width="5.2" height="5.2" fill="{colour}"/>'
+        return f"M{x - 2.6:.1f} {y - 2.6:.1f}h5.2v5.2h-5.2Z"
     if kind == "diamond":
-        return (f'<path d="M{x:.1f} {y - 3.4:.1f}L{x + 3.4:.1f} {y:.1f}L{x:.1f} {y + 3.4:.1f}'
-                f'L{x - 3.4:.1f} {y:.1f}Z" fill="{colour}"/>')
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.8" fill="{colour}"/>'
+        return f"M{x:.1f} {y - 3.4:.1f}L{x + 3.4:.1f} {y:.1f}L{x:.1f} {y + 3.4:.1f}L{x - 3.4:.1f} {y:.1f}Z"
+    return f"M{x - 2.8:.1f} {y:.1f}a2.8 2.8 0 1 0 5.6 0a2.8 2.8 0 1 0 -5.6 0Z"
+
+
+def _markers(kind: str, points: Sequence[tuple[float, float]], colour: str) -> str:
+    """All of a series' markers as one path: WeasyPrint's cost is per SVG element, so eleven
+    visits drawn as one element each would cost eleven times as much."""
+    return f'<path class="m" d="{"".join(_marker_outline(kind, x, y) for x, y in points)}" fill="{colour}"/>'
 
 
 def _axes(panel: TrendPanel, dates: Sequence[str], xs: list[float], box: Box) -> list[str]:
@@ -121,7 +127,7 @@ def _legend(panel: TrendPanel, box: Box) -> list[str]:
         x -= 7 + 5.2 * len(series.label) + 16
         out.append(f'<line x1="{x:.1f}" y1="19" x2="{x + 14:.1f}" y2="19" stroke="{colour}" '
                    f'stroke-width="1.6" stroke-dasharray="{dash}"/>')
-        out.append(_marker(marker, x + 7, 19, colour))
+        out.append(_markers(marker, [(x + 7, 19)], colour))
         out.append(f'<text x="{x + 17:.1f}" y="22" class="lg">{label}</text>')
     return out
 
@@ -145,7 +151,9 @@ def _series(panel: TrendPanel, xs: list[float], box: Box) -> list[str]:
                 out.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="1.6" '
                            f'stroke-dasharray="{dash}"/>')
             run = []
-        out.extend(_marker(marker, x, y, colour) for x, y in (p for p in points if p is not None))
+        present = [p for p in points if p is not None]
+        if present:
+            out.append(_markers(marker, present, colour))
     return out
 
 
