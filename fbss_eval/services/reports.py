@@ -178,6 +178,7 @@ class VisitReport:
     psps_t2: str | None
     candidacy: tuple[parts.CandidacyInfo, ...]
     trend: Trend | None
+    listed: tuple[str, ...] = ()  # sections whose tables print as lists of entries (the summary)
 
 
 # Sections with a layout of their own in the print template; any other section is printed
@@ -237,6 +238,9 @@ SUMMARY_LINES: dict[str, frozenset[str]] = {
     "plan": frozenset({"urgent_referral_reason", "revision_type", "revision_approach", "revision_indication",
                        "scs_modality", "scs_decision", "follow_up_weeks", "summary"}),
 }
+# Sections whose repeat groups the summary prints as a list, one line an entry led by its date,
+# rather than as a table (cheaper to render; the full record keeps the tables).
+SUMMARY_LISTS = ("imaging", "electrodiagnostics")
 # Candidacy reports printed only when the plan considers the option they assess.
 CANDIDACY_WHEN_PLANNED = {"biologic_disc_repair": "biologic_disc_repair_evaluation"}
 
@@ -292,6 +296,7 @@ def build_visit_report(visit: Visit, generated_at: datetime | None = None, *, fu
         psps_t2=_option_label(spec_differential, "psps_t2_category", differential),
         candidacy=_candidacy(evaluation, recorded.get("plan", {})),
         trend=_trend(visit, evaluation),
+        listed=() if full else SUMMARY_LISTS,
     )
 
 
