@@ -281,9 +281,11 @@ def differential_rows(
     return tuple(sorted(rows, key=lambda r: -_LIKELIHOOD_RANK.get(r.likelihood_key, 0)))
 
 
-def plainly_unlikely(row: DifferentialRow) -> bool:
-    """Judged unlikely with no evidence written and no pointer suggesting it (listed in one line)."""
-    return row.likelihood_key == "unlikely" and not row.evidence and not row.pointers
+def plainly_unlikely(row: DifferentialRow, *, full: bool = True) -> bool:
+    """Judged unlikely with no evidence written (listed in one line rather than as a row). The
+    full record keeps a row for one a pointer suggests, to show pointer and judgement side by
+    side; the summary prints its pointers, with their reasons, under the table anyway."""
+    return row.likelihood_key == "unlikely" and not row.evidence and (not full or not row.pointers)
 
 
 def not_weighed(answers: Mapping[str, Any]) -> tuple[str, ...]:

@@ -289,8 +289,8 @@ def build_visit_report(visit: Visit, generated_at: datetime | None = None, *, fu
         blocks=parts.blocks(by_key.get("blocks"), recorded.get("blocks", {}), settings),
         instruments=tuple(_instrument(s, rows.get(s.key), evaluation.results.get(s.instrument or ""))
                           for s in sections if s.instrument),
-        differential=tuple(r for r in weighed if not parts.plainly_unlikely(r)),
-        unlikely=tuple(r.category for r in weighed if parts.plainly_unlikely(r)),
+        differential=tuple(r for r in weighed if not parts.plainly_unlikely(r, full=full)),
+        unlikely=tuple(r.category for r in weighed if parts.plainly_unlikely(r, full=full)),
         not_weighed=parts.not_weighed(differential),
         pointers=tuple(parts.pointer_info(p) for p in evaluation.pointers),
         psps_t2=_option_label(spec_differential, "psps_t2_category", differential),

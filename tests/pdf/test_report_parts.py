@@ -83,3 +83,15 @@ def test_axis_and_date_labels():
     xs = [30, 40, 50, 60, 80, 100, 120, 140, 160, 200, 220]
     middles = [xs[i] for i, anchor in labels if anchor == "middle"]
     assert all(b - a >= 46 for a, b in zip([44, *middles], middles, strict=False))
+
+
+def test_an_unlikely_generator_without_evidence_is_a_row_only_in_the_full_record_when_a_pointer_suggests_it():
+    from fbss_eval.services.report_parts import DifferentialRow
+    from fbss_eval.services.report_parts import plainly_unlikely
+
+    suggested = DifferentialRow("Facet joint pain", "Unlikely", "unlikely", "", ("Positive medial branch block",))
+    bare = DifferentialRow("Infection", "Unlikely", "unlikely", "", ())
+    argued = DifferentialRow("Sacroiliac joint pain", "Unlikely", "unlikely", "Negative SIJ block", ())
+    possible = DifferentialRow("Epidural fibrosis", "Possible", "possible", "", ())
+    assert [plainly_unlikely(r) for r in (suggested, bare, argued, possible)] == [False, True, False, False]
+    assert [plainly_unlikely(r, full=False) for r in (suggested, bare, argued, possible)] == [True, True, False, False]
