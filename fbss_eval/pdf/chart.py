@@ -69,18 +69,22 @@ def _x_positions(dates: Sequence[str], box: Box) -> list[float]:
 
 
 def _marker_outline(kind: str, x: float, y: float) -> str:
-    """Path data of one marker (a circle is two arcs)."""
+    """Path data of one marker. A circle is a zero-length stroke with round caps: WeasyPrint
+    turns arcs into curves point by point in Python, a dot costs nothing."""
     if kind == "square":
         return f"M{x - 2.6:.1f} {y - 2.6:.1f}h5.2v5.2h-5.2Z"
     if kind == "diamond":
         return f"M{x:.1f} {y - 3.4:.1f}L{x + 3.4:.1f} {y:.1f}L{x:.1f} {y + 3.4:.1f}L{x - 3.4:.1f} {y:.1f}Z"
-    return f"M{x - 2.8:.1f} {y:.1f}a2.8 2.8 0 1 0 5.6 0a2.8 2.8 0 1 0 -5.6 0Z"
+    return f"M{x:.1f} {y:.1f}h0"
 
 
 def _markers(kind: str, points: Sequence[tuple[float, float]], colour: str) -> str:
     """All of a series' markers as one path: WeasyPrint's cost is per SVG element, so eleven
     visits drawn as one element each would cost eleven times as much."""
-    return f'<path class="m" d="{"".join(_marker_outline(kind, x, y) for x, y in points)}" fill="{colour}"/>'
+    d = "".join(_marker_outline(kind, x, y) for x, y in points)
+    if kind == "circle":
+        return f'<path class="m" d="{d}" fill="none" stroke="{colour}" stroke-width="5.6" stroke-linecap="round"/>'
+    return f'<path class="m" d="{d}" fill="{colour}"/>'
 
 
 def _axes(panel: TrendPanel, dates: Sequence[str], xs: list[float], box: Box) -> list[str]:

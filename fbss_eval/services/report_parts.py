@@ -18,6 +18,9 @@ from ..checklist.categories import CATEGORY_LABELS
 from ..checklist.categories import LIKELIHOODS
 from ..checklist.categories import PAIN_GENERATORS
 from ..checklist.instruments.base import Instrument
+from ..checklist.instruments.mcid import NRS_MCID_POINTS
+from ..checklist.instruments.mcid import ODI_MCID_POINTS
+from ..checklist.instruments.mcid import improvement
 from ..checklist.rules.base import Pointer
 from ..checklist.rules.blocks import block_outcome
 from ..checklist.rules.candidacy import CandidacyReport
@@ -348,6 +351,44 @@ class TrendPanel:
     title: str
     maximum: float
     series: tuple[TrendSeries, ...]
+
+
+# Measures whose change since the first visit is judged against a minimal important change
+# (Ostelo et al., Spine 2008;33(1):90-94: NRS 2 points, ODI 10 points, or 30% of baseline).
+CHANGE_MEASURES: dict[str, tuple[str, float]] = {
+    "back_nrs_now": ("Back pain now", NRS_MCID_POINTS),
+    "leg_nrs_now": ("Leg pain now", NRS_MCID_POINTS),
+    "odi": ("ODI", ODI_MCID_POINTS),
+}
+CHANGE_SOURCE = "MCID: NRS 2 points, ODI 10 points, or 30% of the first value (Ostelo et al., Spine 2008)"
+
+
+def trend_changes(dates: tuple[str, ...], panels: tuple[TrendPanel, ...]) -> tuple[str, ...]:
+    """For pain and ODI: the first recorded value, this visit's, the change and whether it is
+    an important improvement. Nothing when this visit or every earlier one has no value."""
+    out: list[str] = []
+    for series in (s for panel in panels for s in panel.series if s.key in CHANGE_MEASURES):
+        label, points = CHANGE_MEASURES[series.key]
+        current = series.values[-1]
+        earlier = [(d, v) for d, v in zip(dates[:-1], series.values[:-1], strict=True) if v is not None]
+        if current is None or not earlier:
+            continue
+        first_date, first = earlier[0]
+        change = improvement(first, current, mcid_points=points)
+        head = f"{label} {number(first)} ({first_date}) → {number(current)}"
+        if change.delta == 0:
+            out.append(f"{head}: unchanged")
+            continue
+        sign = "+" if change.delta > 0 else "-"
+        percent = "" if change.pct_change is None else f" ({change.pct_change:+.0f}%)"
+        if change.important_improvement:
+            verdict = "an important improvement"
+        elif change.delta > 0:
+            verdict = "worse"
+        else:
+            verdict = "better, not by an important margin"
+        out.append(f"{head}: {sign}{number(abs(change.delta))} points{percent}, {verdict}")
+    return tuple(out)
 
 
 # --- derived lines ---------------------------------------------------------------------------

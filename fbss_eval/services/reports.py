@@ -151,6 +151,8 @@ class Trend:
 
     dates: tuple[str, ...]
     panels: tuple[parts.TrendPanel, ...]
+    changes: tuple[str, ...] = ()  # pain and ODI since the first visit, against the MCID
+    change_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -491,4 +493,5 @@ def _trend(visit: Visit, evaluation: Evaluation) -> Trend | None:
             for key, legend in series))
         for title, maximum, series in TREND_PANELS
     )
-    return Trend(dates, panels)
+    changes = parts.trend_changes(dates, panels)
+    return Trend(dates, panels, changes, parts.CHANGE_SOURCE if changes else "")

@@ -215,7 +215,13 @@ def test_the_trend_across_visits(either: Rendered):
     trend = either.report.trend
     assert trend is not None
     assert trend.dates == ("2024-11-05", "2025-06-01")
-    assert not missing(either, "Trend across visits", "2024-11-05", "2025-06-01 (this visit)", "Pain now (NRS 0-10)")
+    assert trend.changes, "pain and ODI are recorded at both visits"
+    assert not missing(either, "Trend across visits", "Pain now (NRS 0-10)", "Since the first visit",
+                       *trend.changes, trend.change_source)
+    if either.report.full:  # every visit's values in a table
+        assert not missing(either, "2024-11-05", "2025-06-01 (this visit)")
+    else:
+        assert not missing(either, "2 visits, 2024-11-05 to 2025-06-01 (this visit)")
 
 
 def test_no_hidden_field_is_printed(either: Rendered):

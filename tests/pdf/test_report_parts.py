@@ -95,3 +95,32 @@ def test_an_unlikely_generator_without_evidence_is_a_row_only_in_the_full_record
     possible = DifferentialRow("Epidural fibrosis", "Possible", "possible", "", ())
     assert [plainly_unlikely(r) for r in (suggested, bare, argued, possible)] == [False, True, False, False]
     assert [plainly_unlikely(r, full=False) for r in (suggested, bare, argued, possible)] == [True, True, False, False]
+
+
+def test_change_since_the_first_visit_is_judged_against_the_mcid():
+    from fbss_eval.services.report_parts import trend_changes
+
+    dates = ("2024-01-01", "2024-06-01", "2025-01-01")
+
+    def one(key: str, values: tuple[float | None, ...]) -> str:
+        changes = trend_changes(dates, (TrendPanel("p", 100, (TrendSeries(key, "x", values),)),))
+        return changes[0] if changes else ""
+
+    # NRS: 2 points is the MCID (Ostelo 2008); 1 point from 8 is neither 2 points nor 30%.
+    assert one("back_nrs_now", (6, 5, 4)).endswith("-2 points (-33%), an important improvement")
+    assert one("back_nrs_now", (8, None, 7)).endswith("-1 points (-12%), better, not by an important margin")
+    # 30% of the first value counts on its own: 3 -> 2 is one point but -33%.
+    assert one("leg_nrs_now", (3, 3, 2)).endswith("an important improvement")
+    assert one("leg_nrs_now", (5, 5, 7)).endswith("+2 points (+40%), worse")
+    assert one("leg_nrs_now", (5, 2, 5)) == "Leg pain now 5 (2024-01-01) → 5: unchanged"
+    # ODI: 10 points; 40 -> 31 is 9 points but -22.5%: not important; 40 -> 30 is.
+    assert one("odi", (40, None, 31)).endswith("better, not by an important margin")
+    assert one("odi", (40, None, 30)).endswith("-10 points (-25%), an important improvement")
+    # The first value is the first recorded one; nothing without this visit's value or an earlier one.
+    assert one("odi", (None, 50, 38)).startswith("ODI 50 (2024-06-01) → 38")
+    assert one("odi", (40, 30, None)) == ""
+    assert one("odi", (None, None, 30)) == ""
+    # A first value of 0: no percentage.
+    assert one("back_nrs_now", (0, 1, 3)) == "Back pain now 0 (2024-01-01) → 3: +3 points, worse"
+    # Measures without an MCID in the reference (PHQ-9, GAD-7) get no line.
+    assert one("phq9", (20, 15, 5)) == ""
