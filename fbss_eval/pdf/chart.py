@@ -123,7 +123,10 @@ def _date_labels(xs: list[float], gap: float = 46) -> list[tuple[int, str]]:
 
 
 def _legend(panel: TrendPanel, box: Box) -> list[str]:
+    """A key to the series; none for a single series (the title names it)."""
     out: list[str] = []
+    if len(panel.series) < 2:
+        return out
     x = box.width - box.right
     for index, series in reversed(list(enumerate(panel.series))):
         colour, dash, marker = STYLES[index % len(STYLES)]

@@ -91,8 +91,9 @@ def test_the_summary_prints_its_chosen_answers_and_counts_the_rest(complete: Ren
         for line in section.lines:
             absent += [f"{key}: {p}" for p in missing(complete, line.label, line.value)]
         for title, table in section.tables:
-            headings = () if key in complete.report.listed else table.columns  # a list has no headings
-            cells = [title, *headings, *(c for row in table.rows for c in row),
+            # A list has no headings (its section's heading names it); a table has its title and columns.
+            headings = () if key in complete.report.listed else (title, *table.columns)
+            cells = [*headings, *(c for row in table.rows for c in row),
                      *(d for details in table.details for d in details)]
             absent += [f"{key}: {p}" for p in missing(complete, *cells)]
         if section.omitted:

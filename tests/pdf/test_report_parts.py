@@ -65,14 +65,22 @@ def test_group_tables_put_the_rest_of_a_row_under_it():
 
 
 def test_the_chart_escapes_labels_and_breaks_lines_at_missing_values():
-    panel = TrendPanel("<b>Pain</b>", 10, (TrendSeries("k", "<script>", (4.0, None, 6.0, 7.0)),))
+    panel = TrendPanel("<b>Pain</b>", 10, (TrendSeries("k", "<script>", (4.0, None, 6.0, 7.0)),
+                                           TrendSeries("j", "Leg", (None, None, None, 5.0))))
     svg = str(panel_svg(panel, ("2024-01-01", "2024-04-01", "2024-07-01", "2024-10-01")))
     assert "<script>" not in svg
-    assert "&lt;script&gt;" in svg
+    assert "&lt;script&gt;" in svg  # the legend
     assert "&lt;b&gt;Pain&lt;/b&gt;" in svg
-    assert svg.count("<polyline") == 1  # 4 -> (gap) -> 6 -> 7: one line of two points
-    markers = re.findall(r'<path class="m" d="([^"]*)"', svg)  # one path per series, one for the legend
-    assert [m.count("M") for m in markers] == [3, 1]  # three points (one missing) and the legend marker
+    assert svg.count("<polyline") == 1  # 4 -> (gap) -> 6 -> 7: one line of two points; one point draws none
+    markers = re.findall(r'<path class="m" d="([^"]*)"', svg)  # one path per series, then the legend's
+    assert [m.count("M") for m in markers] == [3, 1, 1, 1]  # three points (one missing), one point, two keys
+
+
+def test_a_single_series_has_no_legend():
+    panel = TrendPanel("ODI (%)", 100, (TrendSeries("odi", "ODI-legend", (40.0, 30.0)),))
+    svg = str(panel_svg(panel, ("2024-01-01", "2024-04-01")))
+    assert "ODI-legend" not in svg
+    assert len(re.findall(r'<path class="m"', svg)) == 1
 
 
 def test_axis_and_date_labels():
