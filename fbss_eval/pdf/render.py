@@ -52,7 +52,8 @@ _install_log_filter()
 
 
 def pdf_fetcher() -> AllowListFetcher:
-    """A fresh fetcher that serves the print stylesheet and nothing else."""
+    """A fresh fetcher for one render: it serves nothing (``ALLOWED_FILES`` is empty) and
+    records what it refused."""
     return AllowListFetcher(ALLOWED_FILES)
 
 
