@@ -11,6 +11,7 @@ from fbss_eval.checklist import all_sections
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
 from tests.browser.conftest import register_patient
+from tests.pdf.conftest import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -163,3 +164,16 @@ def test_complete_a_whole_visit(page, live_server):  # type: ignore[no-untyped-d
     assert "No relief" in pointers or "no relief" in pointers  # immediate outcome 'unchanged'
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "visit-summary.png"), full_page=True)
+
+    # Both PDFs, from the visit's own buttons, with the browser's session: the summary and the
+    # full record of the visit just completed, the acknowledged red flag among the first lines.
+    for name, kind in (("PDF summary", "visit summary"), ("PDF full record", "full visit record")):
+        href = page.get_by_role("link", name=name).get_attribute("href")
+        assert href
+        response = page.request.get(href)
+        assert response.status == 200
+        assert response.headers["content-type"] == "application/pdf"
+        text = pdf_text(response.body())
+        assert kind in text.lower()
+        assert "MOREAU, Claire" in text
+        assert text.lower().index("cauda equina") < text.index("Summary")
