@@ -18,6 +18,7 @@ from ..checklist.categories import CATEGORY_LABELS
 from ..checklist.categories import LIKELIHOODS
 from ..checklist.categories import PAIN_GENERATORS
 from ..checklist.instruments.base import Instrument
+from ..checklist.instruments.mcid import MCID_PCT
 from ..checklist.instruments.mcid import NRS_MCID_POINTS
 from ..checklist.instruments.mcid import ODI_MCID_POINTS
 from ..checklist.instruments.mcid import improvement
@@ -360,7 +361,8 @@ CHANGE_MEASURES: dict[str, tuple[str, float]] = {
     "leg_nrs_now": ("Leg pain now", NRS_MCID_POINTS),
     "odi": ("ODI", ODI_MCID_POINTS),
 }
-CHANGE_SOURCE = "MCID: NRS 2 points, ODI 10 points, or 30% of the first value (Ostelo et al., Spine 2008)"
+CHANGE_SOURCE = (f"MCID: NRS {NRS_MCID_POINTS:g} points, ODI {ODI_MCID_POINTS:g} points, or {MCID_PCT:g}% "
+                 "of the first value (Ostelo et al., Spine 2008)")
 
 
 def trend_changes(dates: tuple[str, ...], panels: tuple[TrendPanel, ...]) -> tuple[str, ...]:
