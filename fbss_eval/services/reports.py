@@ -52,7 +52,7 @@ from .visits import NOT_ASSESSED_REASONS
 from .visits import active_alerts
 from .visits import scoring_settings
 from .visits import section_rows
-from .visits import visit_sections
+from .visits import sections_of
 
 STATUS_LABELS = {
     VisitStatus.DRAFT.value: "Draft: not signed",
@@ -250,7 +250,7 @@ CANDIDACY_WHEN_PLANNED = {"biologic_disc_repair": "biologic_disc_repair_evaluati
 def build_visit_report(visit: Visit, generated_at: datetime | None = None, *, full: bool = False) -> VisitReport:
     """The plain-data summary of a visit, or its full record with ``full`` (a handful of
     queries, no lazy loads afterwards)."""
-    sections = visit_sections()
+    sections = sections_of(visit)
     settings = scoring_settings()
     rows = section_rows(visit)
     # Answers as printed and scored: not-assessed sections left out, hidden fields dropped.

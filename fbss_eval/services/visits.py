@@ -68,6 +68,12 @@ def visit_sections() -> tuple[Section, ...]:
     return all_sections(current_app.config.get("FBSS_OPTIONAL_INSTRUMENTS", ()))
 
 
+def sections_of(visit: Visit) -> tuple[Section, ...]:
+    """The sections a visit is read, validated and printed with: those of the checklist version it
+    was captured with (``visit.checklist_version``)."""
+    return visit_sections()
+
+
 def can_edit(user: User, visit: Visit) -> bool:
     """Clinicians edit their own unsigned visits; admins any unsigned visit."""
     return visit.editable and (user.is_admin or visit.clinician_id == user.id)
@@ -225,7 +231,7 @@ def mark_not_assessed(visit: Visit, section: Section, reason: str, expected_rev:
 
 def recompute(visit: Visit, rows: Mapping[str, VisitSection]) -> Evaluation:
     """Evaluate the visit and rewrite its projections (section status, scores, findings, alerts)."""
-    sections = visit_sections()
+    sections = sections_of(visit)
     evaluation = evaluate(answers_of(rows), sections, scoring_settings(), today=visit.visit_date)
     required_done = required = 0
     for section in sections:

@@ -20,7 +20,7 @@ STATUS_LABELS = {
 
 def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
     """Template context shared by the visit pages (two queries: sections and alerts)."""
-    sections = service.visit_sections()
+    sections = service.sections_of(visit)
     rows = service.section_rows(visit)
     nav = []
     for index, section in enumerate(sections):

@@ -49,8 +49,8 @@ def _visit_or_404(visit_id: int) -> Visit:
     return db.get_or_404(Visit, visit_id)
 
 
-def _section_or_404(key: str) -> Section:
-    for section in service.visit_sections():
+def _section_or_404(visit: Visit, key: str) -> Section:
+    for section in service.sections_of(visit):
         if section.key == key:
             return section
     abort(404)
@@ -90,7 +90,7 @@ def summary(visit_id: int) -> str:
 def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     """One section of the workup."""
     visit = _visit_or_404(visit_id)
-    spec = _section_or_404(key)
+    spec = _section_or_404(visit, key)
     ctx = visit_context(visit, current=key)
     row = ctx["rows"].get(key)
     form_class = section_form_class(key)
@@ -187,7 +187,7 @@ def _differing(spec: Section, saved: dict[str, Any], mine: dict[str, Any]) -> li
 def not_assessed(visit_id: int, key: str) -> Response | tuple[str, int]:
     """Mark a section not assessed, with its reason."""
     visit = _visit_or_404(visit_id)
-    spec = _section_or_404(key)
+    spec = _section_or_404(visit, key)
     _require_edit(visit)
     form = NotAssessedForm()
     if not form.validate():
