@@ -1,6 +1,6 @@
 # fbss_eval — every target sets up what it needs itself.
 #   make run    start the app on http://127.0.0.1:$(PORT) with the embedded SQLite database
-#   make test   run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+#   make test   run the whole suite on SQLite and PostgreSQL (TEST_DATABASE_URL= for SQLite alone)
 #   make bench  performance figures against the targets in design.md section 6
 #   make lint   ruff and bandit
 
@@ -12,6 +12,9 @@ PORT ?= 5000
 PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed
 export FLASK_APP := fbss_eval
+# The tests run on PostgreSQL too; the local cluster is started and the database made when missing.
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/fbss_test
+export TEST_DATABASE_URL
 
 .PHONY: run test bench lint clean
 
@@ -25,11 +28,14 @@ $(STAMP): setup.cfg requirements.lock pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
+	scripts/system-deps.sh run
 	$(BIN)/flask db upgrade
 	$(BIN)/flask ensure-admin
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
+	scripts/system-deps.sh test
+	if [ -n "$(TEST_DATABASE_URL)" ]; then scripts/postgres-up.sh "$(TEST_DATABASE_URL)"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
