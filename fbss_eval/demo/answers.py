@@ -24,11 +24,11 @@ from .fit import fill_required
 from .fit import generic_answers
 from .instruments import instrument_section
 from .scenarios import OCCUPATIONS
-from .scenarios import PROCEDURE_WORDS
 from .scenarios import SCENARIO_SYMPTOMS
 from .scenarios import Answers
 from .scenarios import Profile
 from .scenarios import Scenario
+from .scenarios import procedure_words
 from .timeline import VisitInfo
 from .timeline import clamp
 from .timeline import level_at
@@ -101,7 +101,7 @@ def visit_section(rng: random.Random, p: Profile, v: VisitInfo) -> Answers:
         "visit_type": v.kind,
         "chief_complaint": sc.complaint.format(
             side=side_word, side_lower=side_word.lower(), weeks=pain_free or 0,
-            proc=PROCEDURE_WORDS.get(index.row["procedure"], index.row["procedure"]), segment=p.segment),
+            proc=procedure_words(index.row["procedure"]), segment=p.segment),
         "nrs_recall": recall,
         "back_nrs_now": _nrs(back + rng.uniform(-1, 1)),
         "leg_nrs_now": _nrs(leg + rng.uniform(-1, 1)),

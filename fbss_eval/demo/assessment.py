@@ -8,10 +8,10 @@ import random
 from datetime import timedelta
 
 from ..checklist.categories import PAIN_GENERATORS
-from .scenarios import PROCEDURE_WORDS
 from .scenarios import REVISION_TYPES
 from .scenarios import Answers
 from .scenarios import Profile
+from .scenarios import procedure_words
 from .timeline import VisitInfo
 from .timeline import clamp
 from .timeline import level_at
@@ -64,7 +64,7 @@ def differential_section(rng: random.Random, p: Profile, v: VisitInfo) -> Answer
     })
     if rng.random() < 0.85:
         answers["summary"] = (f"Working diagnosis: {sc.primary[0].replace('_', ' ')} after "
-                              f"{PROCEDURE_WORDS.get(p.operations[-1].row['procedure'], 'surgery')} at {p.segment}; "
+                              f"{procedure_words(p.operations[-1].row['procedure'])} at {p.segment}; "
                               f"{'neuropathic features' if p.neuropathic else 'no clear neuropathic features'}.")
     return answers
 

@@ -9,39 +9,39 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from ..checklist.sections import surgical_history as surgery
 from .scenarios import ABOVE
 from .scenarios import CENTRES
-from .scenarios import DISCECTOMIES
-from .scenarios import HARDWARE
 from .scenarios import ROOT_OF
 from .scenarios import Answers
 from .scenarios import Profile
+from .scenarios import hardware
 from .scenarios import verts
 
 
 def operation_row(rng: random.Random, procedure: str, segment: str, side: str, outcome: str,
                    pain_free: int | None, when: date, index: bool, to_sacrum: bool) -> Answers:
-    fusion = procedure.startswith("fusion_") or procedure == "revision"
+    """One operation (a surgical-history row); fusion-only questions only for fusions."""
+    fusion = procedure in surgery.FUSION_OR_REVISION
     levels = verts(segment)
     if fusion and to_sacrum and "S1" not in levels:
         levels = [*levels, "S1"]
     if fusion and to_sacrum and rng.random() < 0.2:
         levels = [*levels, "pelvis"]
     n_segments = max(1, len([v for v in levels if v != "pelvis"]) - 1)
-    approach, hardware = HARDWARE.get(procedure, ("posterior", ("none",)))
-    instrumentation = list(hardware)
+    approach, instrumentation = hardware(procedure)
     row: Answers = {
         "date": when.isoformat(),
         "indication": (
             f"{'Radicular' if not fusion else 'Mechanical back and'} {side} leg pain, "
-            f"{'disc herniation' if procedure in DISCECTOMIES else 'degenerative disease'} at {segment}"
+            f"{'disc herniation' if procedure in surgery.DISCECTOMIES else 'degenerative disease'} at {segment}"
         ),
         "procedure": procedure,
         "levels": levels,
         "n_levels": n_segments,
         "side": "midline" if fusion else side,
         "approach": approach,
-        "instrumentation": instrumentation,
+        "instrumentation": list(instrumentation),
         "complications": ["dural_tear_csf_leak"] if rng.random() < 0.08 else ["none"],
         "immediate_outcome": outcome,
         "new_deficit": "yes" if outcome == "worse" and rng.random() < 0.5 else "no",
@@ -67,6 +67,7 @@ def operation_row(rng: random.Random, procedure: str, segment: str, side: str, o
 
 
 def study_row(rng: random.Random, p: Profile, when: date, key: bool) -> Answers:
+    """One imaging study: the scenario's key study, or a supporting film of the operated level."""
     sc = p.scenario
     segment = ABOVE.get(p.segment, p.segment) if sc.key == "adjacent_segment" else p.segment
     if key:
@@ -74,7 +75,7 @@ def study_row(rng: random.Random, p: Profile, when: date, key: bool) -> Answers:
         findings = list(sc.findings) + [f for f in sc.extra_findings if rng.random() < 0.4]
     else:  # a supporting study: plain films or CT of the operated level
         modality = rng.choice(("xray", "flex_ext_xray", "ct"))
-        findings = ["normal_postop"] if not any(o.row["procedure"].startswith("fusion_") for o in p.operations) \
+        findings = ["normal_postop"] if not any(o.row["procedure"] in surgery.FUSION_PROCEDURES for o in p.operations) \
             else rng.choice((["normal_postop"], ["disc_degeneration"]))
         segment = p.segment
     if modality == "spect_ct" and sc.key == "sij_after_fusion":
@@ -95,6 +96,7 @@ def study_row(rng: random.Random, p: Profile, when: date, key: bool) -> Answers:
 
 
 def block_row(rng: random.Random, p: Profile, kind: str, when: date, positive: bool, series: str) -> Answers:
+    """One diagnostic block (or discography), positive or not by the relief recorded."""
     side = p.side if p.side != "bilateral" else "bilateral"
     row: Answers = {"type": kind, "side": side, "date": when.isoformat(), "concordant": "yes" if positive else
                     rng.choice(("yes", "no"))}
@@ -126,6 +128,7 @@ def block_row(rng: random.Random, p: Profile, kind: str, when: date, positive: b
 
 def treatment_row(rng: random.Random, category: str, start: date, *, name: str | None = None,
                dose: str | None = None, response: str | None = None) -> Answers:
+    """One treatment tried (a treatments row) and how it went."""
     row: Answers = {"category": category, "start_date": start.replace(day=1).isoformat(),
                     "response": response or rng.choices(("none", "minimal", "partial", "good", "worse"),
                                                         weights=(25, 35, 30, 5, 5))[0]}

@@ -9,12 +9,14 @@ that every one of them is an option of the checklist field it answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from typing import Any
 
 from ..checklist.options import SEGMENTS as SEGMENT_OPTIONS
+from ..checklist.sections import surgical_history as surgery
 
 Answers = dict[str, Any]
 
@@ -28,9 +30,38 @@ ROOT_OF: dict[str, str] = {segment: segment.split("-")[1] for segment in SEGMENT
 ABOVE: dict[str, str] = {
     lower: upper for upper, lower in zip(SEGMENTS, SEGMENTS[1:], strict=False)
 }
-FUSIONS = ("fusion_tlif", "fusion_plif", "fusion_posterolateral", "fusion_alif", "fusion_llif")
-DISCECTOMIES = ("microdiscectomy", "microdiscectomy", "open_discectomy", "endoscopic_discectomy")
-DECOMPRESSIONS = ("laminectomy", "hemilaminectomy", "laminotomy", "foraminotomy")
+
+
+def in_option_order(values: Iterable[str]) -> tuple[str, ...]:
+    """Procedure values in the checklist's option order (a set has no order a seed can rely on)."""
+    wanted = set(values)
+    return tuple(opt.value for opt in surgery.PROCEDURES if opt.value in wanted)
+
+
+# What the scenarios draw an operation from: the checklist's own classes of procedure, so a fusion
+# type added to the checklist is drawn too. Microdiscectomy, the commonest, is drawn twice as often.
+FUSIONS: tuple[str, ...] = in_option_order(surgery.FUSION_PROCEDURES)
+DISCECTOMIES: tuple[str, ...] = ("microdiscectomy", *in_option_order(surgery.DISCECTOMIES))
+DECOMPRESSIONS: tuple[str, ...] = in_option_order(surgery.DECOMPRESSIONS - surgery.DISCECTOMIES)  # no discectomy
+# The fusions that commonly end on the sacrum (or are revised): posterior, instrumented.
+POSTERIOR_FUSIONS: tuple[str, ...] = ("fusion_tlif", "fusion_plif", "fusion_posterolateral")
+
+
+def hardware(procedure: str) -> tuple[str, tuple[str, ...]]:
+    """The approach and instrumentation an operation of this kind is recorded with."""
+    if procedure in HARDWARE:
+        return HARDWARE[procedure]
+    if procedure in surgery.FUSION_PROCEDURES:
+        return "posterior", ("pedicle_screws_rods",)
+    return "posterior", ("none",)
+
+
+def procedure_words(procedure: str) -> str:
+    """How a sentence names a procedure ("TLIF"); else the checklist's label, in lower case."""
+    if procedure in PROCEDURE_WORDS:
+        return PROCEDURE_WORDS[procedure]
+    option = next((opt for opt in surgery.PROCEDURES if opt.value == procedure), None)
+    return option.label.lower() if option else "surgery"
 
 
 def verts(segment: str) -> list[str]:
@@ -77,7 +108,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         complaint="{side} leg pain back after {weeks} pain-free weeks following {proc} at {segment}.",
     ),
     Scenario(
-        "epidural_fibrosis", DISCECTOMIES + DECOMPRESSIONS[:2], ("improved",), (6, 12), True,
+        "epidural_fibrosis", DISCECTOMIES + ("laminectomy", "hemilaminectomy"), ("improved",), (6, 12), True,
         ("enhancing_scar",), ("disc_degeneration",), ("mri_gd",),
         ("epidural_fibrosis", "neuropathic_root"), ("recurrent_herniation", "nociplastic_psychosocial"),
         ("complications", "undetermined"), ("neurologic", "mixed"), ("neuropathic_predominant", "psps_t2_cpss"),
@@ -97,7 +128,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         complaint="Back and thigh pain years after {proc} at {segment}; worse standing and walking.",
     ),
     Scenario(
-        "sij_after_fusion", ("fusion_tlif", "fusion_plif", "fusion_posterolateral"), ("resolved", "improved"),
+        "sij_after_fusion", POSTERIOR_FUSIONS, ("resolved", "improved"),
         (30, 150), False,
         ("normal_postop",), (), ("ct", "mri", "spect_ct"),
         ("sij",), ("adjacent_segment", "myofascial"),
@@ -152,7 +183,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         complaint="{side} leg pain on walking after {proc} at {segment}.",
     ),
     Scenario(
-        "nociplastic", DISCECTOMIES + FUSIONS[:2], ("improved", "unchanged"), (6, 80), False,
+        "nociplastic", DISCECTOMIES + ("fusion_tlif", "fusion_plif"), ("improved", "unchanged"), (6, 80), False,
         ("normal_postop",), (), ("mri",),
         ("nociplastic_psychosocial",), ("myofascial", "inadequate_rehab"),
         ("undetermined",), ("mixed", "undetermined"), ("nociplastic_predominant", "benign_persistent_back_pain"),
@@ -162,10 +193,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
 )
 
-# Procedure -> (approach, instrumentation); anything else: posterior, none.
+# Procedure -> (approach, instrumentation); another fusion: posterior, screws and rods (``hardware``);
+# anything else: posterior, none.
 HARDWARE: dict[str, tuple[str, tuple[str, ...]]] = {
     "fusion_alif": ("anterior", ("interbody_cage", "plate")),
     "fusion_llif": ("lateral", ("interbody_cage", "pedicle_screws_rods")),
+    "fusion_olif": ("oblique", ("interbody_cage", "pedicle_screws_rods")),
     "fusion_tlif": ("posterior", ("pedicle_screws_rods", "interbody_cage")),
     "fusion_plif": ("posterior", ("pedicle_screws_rods", "interbody_cage")),
     "fusion_posterolateral": ("posterior", ("pedicle_screws_rods",)),
@@ -177,7 +210,7 @@ PROCEDURE_WORDS = {
     "endoscopic_discectomy": "endoscopic discectomy", "laminectomy": "laminectomy",
     "hemilaminectomy": "hemilaminectomy", "laminotomy": "laminotomy", "foraminotomy": "foraminotomy",
     "fusion_tlif": "TLIF", "fusion_plif": "PLIF", "fusion_posterolateral": "posterolateral fusion",
-    "fusion_alif": "ALIF", "fusion_llif": "LLIF", "revision": "revision",
+    "fusion_alif": "ALIF", "fusion_llif": "LLIF", "fusion_olif": "OLIF", "revision": "revision",
 }
 CENTRES = ("City General, Mr Okoye", "St Luke's spinal unit", "University Hospital, Ms Varga",
            "Regional Spine Centre", "Private hospital (records requested)")

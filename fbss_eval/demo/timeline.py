@@ -13,6 +13,7 @@ from datetime import date
 from datetime import timedelta
 from typing import Any
 
+from ..checklist.sections import surgical_history as surgery
 from ..models import Patient
 from .history import block_row
 from .history import operation_row
@@ -20,6 +21,7 @@ from .history import study_row
 from .history import treatment_row
 from .scenarios import DECOMPRESSIONS
 from .scenarios import DISCECTOMIES
+from .scenarios import POSTERIOR_FUSIONS
 from .scenarios import ROOT_OF
 from .scenarios import SCENARIOS
 from .scenarios import SEGMENTS
@@ -106,7 +108,7 @@ def _draw_operations(rng: random.Random, p: Profile, first_visit: date) -> None:
     index_date = onset - timedelta(weeks=pain_free or 0, days=rng.randint(1, 6) if not pain_free else 0)
     procedure = rng.choice(sc.procedures)
     to_sacrum = sc.key == "sij_after_fusion" or (
-        procedure.startswith("fusion_") and p.segment == "L5-S1" and rng.random() < 0.6)
+        procedure in surgery.FUSION_PROCEDURES and p.segment == "L5-S1" and rng.random() < 0.6)
     n_prior = rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
     if sc.key == "pseudarthrosis" and n_prior and rng.random() < 0.4:
         procedure = "revision"  # a revision fusion that did not fuse either
@@ -119,11 +121,11 @@ def _draw_operations(rng: random.Random, p: Profile, first_visit: date) -> None:
     for n, day in enumerate(sorted(earlier)):
         prior_proc = rng.choice(DISCECTOMIES) if n == 0 else rng.choice(DISCECTOMIES + DECOMPRESSIONS)
         if procedure == "revision" and n == len(earlier) - 1:
-            prior_proc = rng.choice(("fusion_tlif", "fusion_plif", "fusion_posterolateral"))
+            prior_proc = rng.choice(POSTERIOR_FUSIONS)
         weeks_to_next = max(1, ((sorted(earlier) + [index_date])[n + 1] - day).days // 7 - rng.randint(5, 40))
         ops.append(Operation(day, operation_row(
             rng, prior_proc, p.segment, p.side, rng.choice(("resolved", "improved")),
-            weeks_to_next, day, False, to_sacrum and prior_proc.startswith("fusion_"))))
+            weeks_to_next, day, False, to_sacrum and prior_proc in surgery.FUSION_PROCEDURES)))
     ops.append(Operation(index_date, operation_row(
         rng, procedure, p.segment, p.side, outcome, pain_free, index_date, True, to_sacrum)))
     p.operations = ops
