@@ -10,6 +10,7 @@ import random
 from datetime import date
 
 from ..checklist.sections import surgical_history as surgery
+from ..checklist.settings import DEFAULT_SETTINGS
 from .scenarios import ABOVE
 from .scenarios import CENTRES
 from .scenarios import ROOT_OF
@@ -109,13 +110,15 @@ def block_row(rng: random.Random, p: Profile, kind: str, when: date, positive: b
             row["level"] = [p.segment]
     row["guidance"] = "ct" if rng.random() < 0.15 else "fluoroscopy"
     if kind == "discography":
-        row["pain_score"] = rng.randint(7, 9) if positive else rng.randint(2, 6)
+        concordant = DEFAULT_SETTINGS.discography_min_concordant_pain
+        row["pain_score"] = rng.randint(concordant, 9) if positive else rng.randint(2, concordant - 1)
         row["pressure_psi"] = round(rng.uniform(12, 45), 1)
         row["control_disc_painless"] = "yes"
         row["nucleogram_degenerated"] = "yes" if positive else rng.choice(("yes", "no"))
         row["volume_ml"] = round(rng.uniform(1.0, 3.0), 1)
         return row
-    threshold = {"mbb": 50, "sij": 75, "snrb": 50, "esi": 50}[kind]
+    # positive at the reference's relief threshold for this kind of block (scoring settings)
+    threshold = int(getattr(DEFAULT_SETTINGS, f"{kind}_positive_pct"))
     row["series"] = series
     row["relief_pct"] = rng.randrange(threshold, 100, 5) if positive else rng.randrange(0, threshold, 5)
     row["duration_hours"] = float(rng.choice((2, 3, 4, 6, 8, 24)) if kind != "esi" else rng.choice((168, 336, 672)))
