@@ -125,10 +125,7 @@ def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type:
                                   answers={"visit_date": visit_date.isoformat(), "visit_type": visit_type},
                                   updated_by_id=clinician.id)}
     if last is not None:
-        for key, old in section_rows(last).items():
-            if key in CARRY_FORWARD and old.answers and old.status != SectionStatus.NOT_ASSESSED.value:
-                rows[key] = VisitSection(visit_id=visit.id, section_key=key, answers=dict(old.answers),
-                                         carried_forward_from=last.id, updated_by_id=clinician.id)
+        rows.update(_carried_forward(visit, last, clinician))
     db.session.add_all(rows.values())
     db.session.flush()
     recompute(visit, rows)
@@ -139,6 +136,26 @@ def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type:
         user=clinician,
     )
     return visit
+
+
+def _carried_forward(visit: Visit, last: Visit, by: User) -> dict[str, VisitSection]:
+    """The history sections of the last visit, offered again in the new one. Answers captured with
+    another checklist version are fitted to the new visit's version: what it no longer asks (a
+    field or an option removed or renamed) is left out, so a visit only holds answers its own
+    checklist defines."""
+    sections = {section.key: section for section in sections_of(visit)}
+    same_version = last.checklist_version == visit.checklist_version
+    carried: dict[str, VisitSection] = {}
+    for key, old in section_rows(last).items():
+        if key not in CARRY_FORWARD or key not in sections or not old.answers:
+            continue
+        if old.status == SectionStatus.NOT_ASSESSED.value:
+            continue
+        answers = dict(old.answers) if same_version else clean_answers(sections[key], old.answers)[0]
+        if answers:
+            carried[key] = VisitSection(visit_id=visit.id, section_key=key, answers=answers,
+                                        carried_forward_from=last.id, updated_by_id=by.id)
+    return carried
 
 
 @dataclass(frozen=True)

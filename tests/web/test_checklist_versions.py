@@ -23,6 +23,7 @@ from pypdf import PdfReader
 import fbss_eval.checklist as checklist
 import fbss_eval.checklist.sections as checklist_sections
 from fbss_eval.checklist.schema import Field
+from fbss_eval.checklist.schema import RepeatGroup
 from fbss_eval.checklist.schema import Section
 from fbss_eval.extensions import db
 from tests.web.conftest import field_error
@@ -45,6 +46,19 @@ NEW_FIELD = Field("morning_stiffness_min", "Morning stiffness duration", "intege
                   required=True)
 
 
+def _new_surgical_history(old: Section) -> Section:
+    """The operations list without facetectomy among its procedures."""
+    group = old.item("operations")
+    assert isinstance(group, RepeatGroup)
+    fields = tuple(
+        dataclasses.replace(f, options=tuple(o for o in f.options if o.value != "facetectomy"))
+        if f.key == "procedure" else f
+        for f in group.fields
+    )
+    items = tuple(dataclasses.replace(group, fields=fields) if i.key == "operations" else i for i in old.items)
+    return dataclasses.replace(old, items=items)
+
+
 def _new_examination(old: Section) -> Section:
     items = []
     for item in old.items:
@@ -64,11 +78,9 @@ def release_new_version(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     bumped (both undone after the test)."""
 
     def release() -> None:
-        original = checklist_sections.BEFORE_INSTRUMENTS
-        index = next(i for i, s in enumerate(original) if s.key == "examination")
-        changed = _new_examination(original[index])
-        monkeypatch.setattr(checklist_sections, "BEFORE_INSTRUMENTS",
-                            (*original[:index], changed, *original[index + 1:]))
+        changes = {"examination": _new_examination, "surgical_history": _new_surgical_history}
+        monkeypatch.setattr(checklist_sections, "BEFORE_INSTRUMENTS", tuple(
+            changes[s.key](s) if s.key in changes else s for s in checklist_sections.BEFORE_INSTRUMENTS))
         monkeypatch.setattr(checklist, "VERSION", NEW_VERSION)
 
     return release
@@ -168,6 +180,28 @@ def test_an_old_visit_reads_validates_and_prints_with_its_own_version(as_clinici
     assert squashed(NEW_GAIT_LABEL) in new_record
     assert squashed(NEW_STOOPED) in new_record
     assert squashed(NEW_FIELD.label) in new_record
+
+
+def test_history_carried_into_a_new_version_keeps_only_what_that_version_asks(as_clinician, patient,
+                                                                              release_new_version):
+    old_id = start_visit(as_clinician, patient.id, days_ago(30))
+    history = {"records_reviewed": "full",
+               "operations-0-date": "2020-03-01", "operations-0-procedure": "facetectomy",
+               "operations-1-date": "2021-05-01", "operations-1-procedure": "laminectomy"}
+    assert post_section(as_clinician, old_id, "surgical_history", history).status_code == 302
+    captured = {"records_reviewed": "full", "operations": [{"date": "2020-03-01", "procedure": "facetectomy"},
+                                                           {"date": "2021-05-01", "procedure": "laminectomy"}]}
+    assert stored(old_id, "surgical_history") == captured
+    release_new_version()
+    new_id = start_visit(as_clinician, patient.id, days_ago(1), kind="follow_up")
+    assert stored(new_id, "surgical_history") == {
+        "records_reviewed": "full", "operations": [{"date": "2020-03-01"},
+                                                   {"date": "2021-05-01", "procedure": "laminectomy"}]}
+    assert section_row(new_id, "surgical_history").carried_forward_from == old_id
+    assert stored(old_id, "surgical_history") == captured  # the old visit keeps what it captured
+    page = soup(as_clinician.get(section_url(old_id, "surgical_history")))
+    chosen = page.find("select", attrs={"name": "operations-0-procedure"}).find("option", selected=True)
+    assert chosen["value"] == "facetectomy"
 
 
 def test_without_the_release_both_visits_read_the_same(as_clinician, patient):
