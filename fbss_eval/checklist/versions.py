@@ -30,6 +30,7 @@ so such a change needs a written step that migrates the release files, reviewed 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import hashlib
 import json
 from collections.abc import Iterable
@@ -96,6 +97,8 @@ def encode(value: Any) -> Any:
         return out
     if isinstance(value, tuple | list):
         return [encode(item) for item in value]
+    if isinstance(value, enum.Enum):  # a StrEnum reads back as its value, which compares equal
+        return encode(value.value)
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise TypeError(f"{type(value).__name__} values cannot be part of a checklist release")

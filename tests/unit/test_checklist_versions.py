@@ -191,3 +191,15 @@ def test_the_fingerprint_is_sha256_of_the_canonical_json():
     expected = hashlib.sha256('{"a":"é","b":[1,2.5,null]}'.encode()).hexdigest()
     assert versions.fingerprint(data) == expected
     assert versions.fingerprint(json.loads(json.dumps(data))) == expected
+
+
+def test_a_str_enum_attribute_is_recorded_by_its_value():
+    """Should a presentation attribute be a StrEnum, its release reads back equal."""
+    import enum
+
+    class Place(enum.StrEnum):
+        HEADLINE = "headline"
+
+    assert versions.encode(Option(Place.HEADLINE, "Yes")) == {"_type": "Option", "value": "headline",
+                                                              "label": "Yes", "score": None}
+    assert versions.decode(versions.encode(Option(Place.HEADLINE, "Yes"))) == Option(Place.HEADLINE, "Yes")
