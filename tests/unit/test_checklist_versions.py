@@ -203,3 +203,13 @@ def test_a_str_enum_attribute_is_recorded_by_its_value():
     assert versions.encode(Option(Place.HEADLINE, "Yes")) == {"_type": "Option", "value": "headline",
                                                               "label": "Yes", "score": None}
     assert versions.decode(versions.encode(Option(Place.HEADLINE, "Yes"))) == Option(Place.HEADLINE, "Yes")
+
+
+def test_every_section_of_every_version_is_hashable():
+    """Section forms are built once per section definition (forms.builder caches on it), so a
+    definition must be hashable: write tuples, not lists, in the checklist data."""
+    for version in versions.released_versions():
+        for section in versions.release_sections(version):
+            hash(section)
+    for section in all_sections(INSTRUMENTS.keys()):
+        hash(section)
