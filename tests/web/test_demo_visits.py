@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+import fbss_eval.checklist as checklist
 from fbss_eval.checklist import all_sections
 from fbss_eval.checklist.evaluate import evaluate
 from fbss_eval.checklist.sections.surgical_history import FUSION_OR_REVISION
@@ -90,6 +91,7 @@ def test_seed_demo_creates_filled_visits_that_validate(app, runner):
             assert clean == row.answers, section.key
             assert row.status == "complete", (visit.id, section.key, row.n_answered, row.n_required)
         assert visit.completeness_pct == 100
+        assert visit.checklist_version == checklist.VERSION  # captured with the current checklist
         assert rows["visit"].answers["visit_date"] == visit.visit_date.isoformat()
         assert db.session.scalar(sa.select(sa.func.count()).where(InstrumentScore.visit_id == visit.id)) >= 8
 
