@@ -25,9 +25,9 @@ from ..services.passwords import hash_password
 from ..services.unit_of_work import unit_of_work
 from .answers import generate_answers
 from .fit import fit
-from .timeline import VisitInfo
 from .timeline import draw_profile
 from .timeline import visit_dates
+from .timeline import visit_series
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +130,9 @@ def seed_visits(patients: list[Patient], per_patient: int, rng: random.Random, a
     for patient in patients:
         dates = visit_dates(rng, per_patient, today)
         profile = draw_profile(rng, patient, dates[0], dates[-1])
-        trend = rng.uniform(-0.35, 0.15)  # most patients improve a little over the series
-        for number, day in enumerate(dates):
-            info = VisitInfo(day, number, "initial" if number == 0 else "follow_up",
-                             trend * number / max(1, per_patient - 1))
-            visit = service.start_visit(patient, author, day, info.kind)
+        for info in visit_series(rng, dates):
+            visit = service.start_visit(patient, author, info.date, info.kind)
+            number = info.number
             generated = generate_answers(rng, profile, info, sections, final=number == per_patient - 1)
             # One call stores every section (validated and audited per section as
             # save_section does) and evaluates the visit once: ~10x faster than one save each.

@@ -256,3 +256,12 @@ def visit_dates(rng: random.Random, count: int, today: date) -> list[date]:
     else:
         offsets = [rng.randint(1, 730) for _ in range(count)]
     return [today - timedelta(days=d) for d in sorted(offsets, reverse=True)]
+
+
+def visit_series(rng: random.Random, dates: list[date]) -> list[VisitInfo]:
+    """The visits on these dates, the first initial and the rest follow-ups, with the patient's
+    trend: a drift in severity drawn once, reached by the last visit (most improve a little)."""
+    trend = rng.uniform(-0.35, 0.15)
+    last = max(1, len(dates) - 1)
+    return [VisitInfo(day, number, "initial" if number == 0 else "follow_up", trend * number / last)
+            for number, day in enumerate(dates)]
