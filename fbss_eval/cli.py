@@ -135,11 +135,27 @@ def backup(output: Path) -> None:
 
 @click.command("checklist")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
-def checklist(fmt: str) -> None:
-    """Print the data dictionary: sections, fields, options, enable-when, instruments, rules."""
+@click.option("--fingerprint", "show_fingerprint", is_flag=True,
+              help="Print VERSION, the checklist's fingerprint and whether its release file records it.")
+@click.option("--release", "release", is_flag=True,
+              help="Write checklist/releases/<VERSION>.json: the definition and fingerprint of VERSION.")
+@click.option("--replace", is_flag=True, help="With --release: rewrite it (only if no visit uses VERSION yet).")
+def checklist(fmt: str, show_fingerprint: bool, release: bool, replace: bool) -> None:
+    """Print the data dictionary: sections, fields, options, enable-when, instruments, rules; or
+    the checklist version's fingerprint, or write its release file (checklist/versions.py)."""
     from .checklist import dictionary
+    from .checklist import versions
 
-    click.echo(dictionary.as_json() if fmt == "json" else dictionary.as_csv(), nl=False)
+    if release:
+        try:
+            path = versions.write_release(replace=replace)
+        except FileExistsError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Wrote {path} (version {versions.current_version()}, {versions.current_fingerprint()}).")
+    elif show_fingerprint:
+        click.echo(versions.fingerprint_status())
+    else:
+        click.echo(dictionary.as_json() if fmt == "json" else dictionary.as_csv(), nl=False)
 
 
 @click.command("export-pdf")

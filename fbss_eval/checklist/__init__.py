@@ -10,7 +10,9 @@ from collections.abc import Iterable
 
 from .schema import Section
 
-# Bump when a field, option or rule changes; each visit stores the version it was captured with.
+# The version new visits are captured with; each visit stores it and is read with it (versions.py).
+# Bump it when the checklist's definition changes (tests/unit/test_checklist_versions.py says so),
+# then write the new release file: `flask --app fbss_eval checklist --release`.
 VERSION = "2026.11.1"
 
 

@@ -24,7 +24,6 @@ from wtforms.validators import Optional
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
-from ..checklist import section_map
 from ..checklist.completeness import blank
 from ..checklist.schema import Field
 from ..checklist.schema import RepeatGroup
@@ -106,13 +105,11 @@ def wtf_field(spec: Field) -> Any:
 
 
 @cache
-def row_form_class(section_key: str, group_key: str) -> type[Form]:
-    """A plain WTForms form for one row of a repeat group (no CSRF of its own)."""
-    group = section_map(_ALL_OPTIONAL)[section_key].item(group_key)
-    if not isinstance(group, RepeatGroup):
-        raise TypeError(f"{section_key}.{group_key} is not a repeat group")
+def row_form_class(section_key: str, group: RepeatGroup) -> type[Form]:
+    """A plain WTForms form for one row of a repeat group (no CSRF of its own), built once per
+    distinct group definition."""
     attrs = {spec.key: wtf_field(spec) for spec in group.fields}
-    return type(f"{section_key}_{group_key}_row", (Form,), attrs)
+    return type(f"{section_key}_{group.key}_row", (Form,), attrs)
 
 
 class SectionForm(BaseForm):
@@ -212,18 +209,15 @@ def row_answers(fields: tuple[Field, ...], form: Form) -> dict[str, Any]:
     return row
 
 
-_ALL_OPTIONAL = ("rmdq", "fabq", "tsk", "lanss")
-
-
 @cache
-def section_form_class(section_key: str) -> type[SectionForm]:
-    """The WTForms class of a section (built once per process)."""
-    section = section_map(_ALL_OPTIONAL)[section_key]
+def section_form_class(section: Section) -> type[SectionForm]:
+    """The WTForms class of a section definition, built once per process and definition: a visit
+    captured with an older checklist version gets the form of that version's section."""
     attrs: dict[str, Any] = {"section": section}
     for item in section.items:
         if isinstance(item, RepeatGroup):
             attrs[item.key] = FieldList(
-                FormField(row_form_class(section.key, item.key)),
+                FormField(row_form_class(section.key, item)),
                 label=item.label,
                 min_entries=0,
                 max_entries=item.max_rows,

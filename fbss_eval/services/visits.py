@@ -14,8 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ..checklist import VERSION
-from ..checklist import all_sections
 from ..checklist.categories import PAIN_GENERATORS
 from ..checklist.evaluate import Evaluation
 from ..checklist.evaluate import evaluate
@@ -23,6 +21,8 @@ from ..checklist.schema import Section
 from ..checklist.settings import DEFAULT_SETTINGS
 from ..checklist.settings import ScoringSettings
 from ..checklist.validate import clean_answers
+from ..checklist.versions import current_version
+from ..checklist.versions import sections_for
 from ..extensions import db
 from ..models import Finding
 from ..models import InstrumentScore
@@ -63,15 +63,21 @@ def scoring_settings() -> ScoringSettings:
     return DEFAULT_SETTINGS.with_overrides(current_app.config.get("FBSS_SCORING"))
 
 
+def _optional_instruments() -> tuple[str, ...]:
+    return tuple(current_app.config.get("FBSS_OPTIONAL_INSTRUMENTS", ()))
+
+
 def visit_sections() -> tuple[Section, ...]:
-    """The sections of the workup, with this install's optional instruments."""
-    return all_sections(current_app.config.get("FBSS_OPTIONAL_INSTRUMENTS", ()))
+    """The sections of the current checklist (the one new visits are captured with), with this
+    install's optional instruments. An existing visit is read with ``sections_of(visit)``."""
+    return sections_for(current_version(), _optional_instruments())
 
 
 def sections_of(visit: Visit) -> tuple[Section, ...]:
     """The sections a visit is read, validated and printed with: those of the checklist version it
-    was captured with (``visit.checklist_version``)."""
-    return visit_sections()
+    was captured with (``visit.checklist_version``), with this install's optional instruments; so a
+    later checklist change never alters how an old visit reads (``checklist/versions.py``)."""
+    return sections_for(visit.checklist_version, _optional_instruments())
 
 
 def can_edit(user: User, visit: Visit) -> bool:
@@ -111,7 +117,7 @@ def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type:
         visit_date=visit_date,
         visit_type=visit_type,
         status=VisitStatus.DRAFT.value,
-        checklist_version=VERSION,
+        checklist_version=current_version(),
     )
     db.session.add(visit)
     db.session.flush()
@@ -119,10 +125,7 @@ def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type:
                                   answers={"visit_date": visit_date.isoformat(), "visit_type": visit_type},
                                   updated_by_id=clinician.id)}
     if last is not None:
-        for key, old in section_rows(last).items():
-            if key in CARRY_FORWARD and old.answers and old.status != SectionStatus.NOT_ASSESSED.value:
-                rows[key] = VisitSection(visit_id=visit.id, section_key=key, answers=dict(old.answers),
-                                         carried_forward_from=last.id, updated_by_id=clinician.id)
+        rows.update(_carried_forward(visit, last, clinician))
     db.session.add_all(rows.values())
     db.session.flush()
     recompute(visit, rows)
@@ -133,6 +136,26 @@ def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type:
         user=clinician,
     )
     return visit
+
+
+def _carried_forward(visit: Visit, last: Visit, by: User) -> dict[str, VisitSection]:
+    """The history sections of the last visit, offered again in the new one. Answers captured with
+    another checklist version are fitted to the new visit's version: what it no longer asks (a
+    field or an option removed or renamed) is left out, so a visit only holds answers its own
+    checklist defines."""
+    sections = {section.key: section for section in sections_of(visit)}
+    same_version = last.checklist_version == visit.checklist_version
+    carried: dict[str, VisitSection] = {}
+    for key, old in section_rows(last).items():
+        if key not in CARRY_FORWARD or key not in sections or not old.answers:
+            continue
+        if old.status == SectionStatus.NOT_ASSESSED.value:
+            continue
+        answers = dict(old.answers) if same_version else clean_answers(sections[key], old.answers)[0]
+        if answers:
+            carried[key] = VisitSection(visit_id=visit.id, section_key=key, answers=answers,
+                                        carried_forward_from=last.id, updated_by_id=by.id)
+    return carried
 
 
 @dataclass(frozen=True)

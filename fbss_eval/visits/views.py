@@ -93,7 +93,7 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     spec = _section_or_404(visit, key)
     ctx = visit_context(visit, current=key)
     row = ctx["rows"].get(key)
-    form_class = section_form_class(key)
+    form_class = section_form_class(spec)
     if request.method == "GET":
         restored = restored_form_data()
         form = form_class(formdata=restored or formdata_from_answers(spec, row.answers if row else {}))

@@ -12,10 +12,20 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+import fbss_eval.checklist as checklist
 from fbss_eval.checklist import all_sections
 from fbss_eval.checklist.evaluate import evaluate
 from fbss_eval.checklist.sections.surgical_history import FUSION_OR_REVISION
 from fbss_eval.checklist.validate import clean_answers
+from fbss_eval.demo import demo_clinician
+from fbss_eval.demo import seed_visits
+from fbss_eval.demo.answers import generate_answers
+from fbss_eval.demo.fit import answers_fit
+from fbss_eval.demo.fit import fit
+from fbss_eval.demo.scenarios import SCENARIOS
+from fbss_eval.demo.timeline import VisitInfo
+from fbss_eval.demo.timeline import draw_profile
+from fbss_eval.demo.timeline import visit_dates
 from fbss_eval.extensions import db
 from fbss_eval.models import Finding
 from fbss_eval.models import InstrumentScore
@@ -23,7 +33,6 @@ from fbss_eval.models import Patient
 from fbss_eval.models import Visit
 from fbss_eval.models import VisitAlert
 from fbss_eval.models import VisitSection
-from fbss_eval.services import demo_visits
 from fbss_eval.services import visits as visit_service
 from tests.web.conftest import soup
 
@@ -82,6 +91,7 @@ def test_seed_demo_creates_filled_visits_that_validate(app, runner):
             assert clean == row.answers, section.key
             assert row.status == "complete", (visit.id, section.key, row.n_answered, row.n_required)
         assert visit.completeness_pct == 100
+        assert visit.checklist_version == checklist.VERSION  # captured with the current checklist
         assert rows["visit"].answers["visit_date"] == visit.visit_date.isoformat()
         assert db.session.scalar(sa.select(sa.func.count()).where(InstrumentScore.visit_id == visit.id)) >= 8
 
@@ -115,14 +125,12 @@ def test_the_patient_page_lists_the_seeded_visits(app, runner, as_admin):
 
 def test_older_visits_have_their_alerts_acknowledged_sometimes(app, users):
     """Patients over 55 answer the fracture screen's age item 'yes': an alert on every visit."""
-    from fbss_eval.demo import demo_clinician
-
     author = demo_clinician()
     patients = [Patient(mrn=f"ACK-{n}", family_name="Old", given_name="Al", birth_date=date(1940, 1, n + 1),
                         sex="male", created_by_id=author.id) for n in range(4)]
     db.session.add_all(patients)
     db.session.flush()
-    assert demo_visits.seed_visits(patients, 3, random.Random(3), author) == 12
+    assert seed_visits(patients, 3, random.Random(3), author) == 12
     db.session.commit()
     latest, older = [], []
     for patient in patients:
@@ -156,11 +164,11 @@ def generated_visits(n_patients: int = 120, per_patient: int = 3) -> list[tuple[
         rng = random.Random(seed)
         patient = FakePatient(date(rng.randint(1940, 1999), rng.randint(1, 12), rng.randint(1, 28)),
                               rng.choice(("female", "male")))
-        dates = demo_visits.visit_dates(rng, per_patient, date.today())
-        profile = demo_visits.draw_profile(rng, patient, dates[0], dates[-1])
+        dates = visit_dates(rng, per_patient, date.today())
+        profile = draw_profile(rng, patient, dates[0], dates[-1])
         for number, day in enumerate(dates):
-            info = demo_visits.VisitInfo(day, number, "initial" if number == 0 else "follow_up", -0.1 * number)
-            out.append((profile, info, demo_visits.generate_answers(rng, profile, info, sections)))
+            info = VisitInfo(day, number, "initial" if number == 0 else "follow_up", -0.1 * number)
+            out.append((profile, info, generate_answers(rng, profile, info, sections)))
     return out
 
 
@@ -173,7 +181,7 @@ def test_generated_answers_fit_the_checklist_without_dropping_anything(generated
     sections = all_sections(("rmdq", "fabq", "tsk", "lanss"))
     for _profile, info, answers in generated:
         for section in sections:
-            assert demo_visits.answers_fit(section, answers[section.key]) == {}, (section.key, info)
+            assert answers_fit(section, answers[section.key]) == {}, (section.key, info)
 
 
 def test_fit_drops_only_what_the_checklist_refuses():
@@ -182,7 +190,7 @@ def test_fit_drops_only_what_the_checklist_refuses():
     answers = {"records_reviewed": "full", "renamed_field": 3, "n_prior_operations": 99,
                "operations": [{"procedure": "laminectomy", "fusion_to_sacrum": True, "side": "left"},
                               {"procedure": "fusion_tlif", "fusion_to_sacrum": True}]}
-    assert demo_visits.fit(section, answers) == {
+    assert fit(section, answers) == {
         "records_reviewed": "full",
         "operations": [{"procedure": "laminectomy", "side": "left"},
                        {"procedure": "fusion_tlif", "fusion_to_sacrum": True}]}
@@ -229,7 +237,7 @@ def test_generated_answers_are_internally_consistent(generated):
 
 def test_generated_visits_are_varied(generated):
     scenarios = Counter(profile.scenario.key for profile, _info, _answers in generated)
-    assert len(scenarios) == len(demo_visits.SCENARIOS)
+    assert len(scenarios) == len(SCENARIOS)
     sections = all_sections()
     odi, phq9, alerts, pointers = [], [], Counter(), Counter()
     red_flag_yes = Counter()
