@@ -35,10 +35,12 @@ def fill_visit(visit: Visit, by: User, answers: dict[str, dict[str, Any]], skip:
 
 
 def make_complete_visit(patient: Patient, by: User, visit_date: date, seed: int = 7,
-                        skip: Iterable[str] = (), not_assessed: dict[str, str] | None = None) -> Visit:
-    """A visit with every section answered (except ``skip``), some sections marked not assessed."""
+                        skip: Iterable[str] = (), not_assessed: dict[str, str] | None = None,
+                        scored: bool = True) -> Visit:
+    """A visit with every section answered (except ``skip``), some sections marked not assessed;
+    the headline instruments from ``answers.SCORED`` unless ``scored`` is False (generated)."""
     visit = visit_service.start_visit(patient, by, visit_date, "follow_up")
-    answers = complete_answers(visit_service.visit_sections(), visit_date, seed=seed)
+    answers = complete_answers(visit_service.visit_sections(), visit_date, seed=seed, scored=scored)
     fill_visit(visit, by, answers, skip=set(skip) | set(not_assessed or {}))
     for key, reason in (not_assessed or {}).items():
         section = next(s for s in visit_service.visit_sections() if s.key == key)
