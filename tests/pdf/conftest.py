@@ -25,8 +25,8 @@ from pypdf import PdfReader
 from fbss_eval.extensions import db
 from fbss_eval.models import Visit
 from fbss_eval.models import VisitSection
-from fbss_eval.services.reports import VisitReport
-from fbss_eval.services.reports import build_visit_report
+from fbss_eval.reports.build import build_visit_report
+from fbss_eval.reports.model import VisitReport
 from tests.conftest import Database
 from tests.conftest import Users
 
