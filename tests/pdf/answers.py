@@ -43,6 +43,11 @@ SCORED: dict[str, dict[str, str]] = {
     "paindetect": {f"pd_{n}": str(s) for n, s in enumerate((3, 3, 2, 2, 1, 3, 2), start=1)}
     | {"pd_course": "persistent_attacks", "pd_radiating": "yes"},
 }
+# The earlier visit of the trend: the ODI only (reference 2.1 worked example: 4 x 9 and 5 -> 41/50
+# -> 82% bed-bound or exaggerating), the other instruments generated.
+EARLIER_SCORED: dict[str, dict[str, str]] = {
+    "odi": {f"odi_{n}": str(s) for n, s in enumerate((4, 4, 4, 4, 4, 4, 4, 4, 4, 5), start=1)},
+}
 
 
 def _value(field: Field, rng: random.Random, today: date) -> Any:
@@ -188,12 +193,12 @@ def hand_written(visit_date: date) -> dict[str, dict[str, Any]]:
 
 
 def complete_answers(sections: tuple[Section, ...], visit_date: date, seed: int = 7,
-                     scored: bool = True) -> dict[str, dict[str, Any]]:
-    """Answers for every section: hand-written where the tests look for text (and, with
-    ``scored``, the headline instruments of ``SCORED``), generated elsewhere. Raises when any
-    answer does not pass the checklist's validation."""
+                     scored: Mapping[str, dict[str, str]] = SCORED) -> dict[str, dict[str, Any]]:
+    """Answers for every section: hand-written where the tests look for text, the instruments of
+    ``scored`` as given, generated elsewhere. Raises when any answer does not pass the
+    checklist's validation."""
     rng = random.Random(seed)
-    fixed = hand_written(visit_date) | (SCORED if scored else {})
+    fixed = hand_written(visit_date) | dict(scored)
     out: dict[str, dict[str, Any]] = {}
     for section in sections:
         if section.key in fixed:

@@ -30,6 +30,7 @@ from fbss_eval.reports.model import VisitReport
 from tests.conftest import Database
 from tests.conftest import Users
 
+from .answers import EARLIER_SCORED
 from .builders import make_complete_visit
 from .builders import make_patient
 
@@ -94,7 +95,7 @@ def _render_complete(app: Flask, users: Users, database: Database, full: bool) -
 
     if (database.kind, full) not in _RENDERED:
         patient = make_patient(users.clinician)
-        make_complete_visit(patient, users.clinician, EARLIER_DATE, seed=3, scored=False)
+        make_complete_visit(patient, users.clinician, EARLIER_DATE, seed=3, scored=EARLIER_SCORED)
         visit = make_complete_visit(patient, users.clinician, VISIT_DATE, not_assessed={"startback": "declined"})
         inject_hidden_values(visit)
         db.session.commit()
