@@ -19,6 +19,10 @@ from dataclasses import field as dc_field
 from typing import Any
 from typing import Literal
 
+# Which answers of a section the visit summary prints: every one, or those of fields marked
+# ``summary=True`` (the rest are counted on the page and printed in the full record).
+SummaryMode = Literal["all", "marked"]
+
 FieldType = Literal[
     "integer", "decimal", "text", "textarea", "date", "choice", "multichoice", "boolean"
 ]
@@ -91,6 +95,14 @@ class Field:
     hint: str | None = None
     enable_when: tuple[EnableWhen, ...] = ()
     allow_future: bool = False  # dates: a future date is refused unless this is set
+    # How the visit report prints the answer (``fbss_eval.reports`` reads these, nothing else):
+    summary: bool = False  # the visit summary prints it (when its section's ``summary`` is "marked")
+    own_layout: bool = False  # printed by a layout of its own (header, headline, red-flag screen,
+    # neurology grid, differential table), not among its section's "Label: value" lines
+    key_fact: int | None = None  # its place (1 first) among the key facts under the summary's headline
+    column: int | None = None  # in a repeat group: the table column (1, 2 ...) printing it; fields
+    # sharing a number share the cell ("L5 · Left"); the other answers print under the row
+    heading: str | None = None  # its column's heading, when shorter than the fields' labels joined
 
     def enabled(self, answers: Answers) -> bool:
         """True when every enable-when condition holds."""
@@ -118,6 +130,9 @@ class RepeatGroup:
     hint: str | None = None
     row_label: str = "row"
     enable_when: tuple[EnableWhen, ...] = ()
+    # How the visit report prints the rows (``fbss_eval.reports`` reads these, nothing else):
+    own_layout: bool = False  # printed by a layout of its own (the blocks), not as a table
+    summary_list: bool = False  # the summary prints one line an entry, led by its first column
 
     def enabled(self, answers: Answers) -> bool:
         """True when every enable-when condition holds."""
@@ -144,6 +159,7 @@ class Section:
     group: str | None = None
     instrument: str | None = None
     optional: bool = False  # off unless enabled in configuration (optional instruments)
+    summary: SummaryMode = "all"  # which of its answers the visit summary prints
 
     def fields(self) -> tuple[Field, ...]:
         """Top-level fields (not those inside repeat groups)."""

@@ -52,7 +52,7 @@ def stored_signed_pdf(visit: Visit) -> bytes | None:
 
 def render_visit(visit: Visit, *, full: bool = False) -> bytes:
     """Render a visit's summary PDF, or its full record with ``full``, now (whatever its status)."""
-    from ..services.reports import build_visit_report
+    from ..reports.build import build_visit_report
     from .render import render_visit_pdf
 
     return render_visit_pdf(build_visit_report(visit, full=full), current_app.config.get("PDF_PAGE_SIZE", "A4"))

@@ -14,7 +14,7 @@ from datetime import date
 from markupsafe import Markup
 from markupsafe import escape
 
-from ..services.report_parts import TrendPanel
+from ..reports.model import TrendPanel
 
 STYLES = (  # colour, dash pattern, marker
     ("#1d4f91", "", "circle"),

@@ -14,8 +14,8 @@ from typing import Any
 from flask import render_template
 from weasyprint import CSS
 
-from ..services.report_format import Table
-from ..services.reports import VisitReport
+from ..reports.model import Table
+from ..reports.model import VisitReport
 from .chart import trend_charts
 from .engine import PrintHTML
 from .engine import collector_paused

@@ -23,6 +23,7 @@ from ..checklist.settings import ScoringSettings
 from ..checklist.validate import clean_answers
 from ..checklist.versions import current_version
 from ..checklist.versions import sections_for
+from ..checklist.visible import visible_answers
 from ..extensions import db
 from ..models import Finding
 from ..models import InstrumentScore
@@ -91,13 +92,24 @@ def section_rows(visit: Visit) -> dict[str, VisitSection]:
     return {row.section_key: row for row in rows}
 
 
-def answers_of(rows: Mapping[str, VisitSection]) -> dict[str, dict[str, Any]]:
-    """Answers by section key (not-assessed sections count as unanswered)."""
+def recorded_answers(sections: Iterable[Section], rows: Mapping[str, VisitSection]) -> dict[str, dict[str, Any]]:
+    """The answers as recorded, by section key: sections marked not assessed left out, and of the
+    others only what the checklist shows (no blanks, unknown keys or fields hidden by enable-when)."""
     return {
-        key: dict(row.answers or {})
-        for key, row in rows.items()
-        if row.status != SectionStatus.NOT_ASSESSED.value
+        section.key: visible_answers(section, rows[section.key].answers or {})
+        for section in sections
+        if section.key in rows and rows[section.key].status != SectionStatus.NOT_ASSESSED.value
     }
+
+
+def evaluation_of(visit: Visit, rows: Mapping[str, VisitSection] | None = None) -> Evaluation:
+    """The visit's scores, alerts, pointers, candidacy and progress, from its answers as recorded
+    (``recorded_answers``), its checklist version and the clinic's scoring settings: the one
+    evaluation the visit's pages, its stored projections and its reports all show. ``rows``:
+    the visit's section rows when the caller holds them (else they are read)."""
+    sections = sections_of(visit)
+    answers = recorded_answers(sections, section_rows(visit) if rows is None else rows)
+    return evaluate(answers, sections, scoring_settings(), today=visit.visit_date)
 
 
 def previous_visit(patient_id: int, before: Visit | None = None) -> Visit | None:
@@ -255,7 +267,7 @@ def mark_not_assessed(visit: Visit, section: Section, reason: str, expected_rev:
 def recompute(visit: Visit, rows: Mapping[str, VisitSection]) -> Evaluation:
     """Evaluate the visit and rewrite its projections (section status, scores, findings, alerts)."""
     sections = sections_of(visit)
-    evaluation = evaluate(answers_of(rows), sections, scoring_settings(), today=visit.visit_date)
+    evaluation = evaluation_of(visit, rows)
     required_done = required = 0
     for section in sections:
         row = rows.get(section.key)

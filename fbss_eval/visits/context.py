@@ -46,7 +46,6 @@ def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
         "patient": visit.patient,
         "sections": sections,
         "rows": rows,
-        "answers": service.answers_of(rows),
         "nav": nav,
         "next_key": keys[position + 1] if 0 <= position < len(keys) - 1 else None,
         "prev_key": keys[position - 1] if position > 0 else None,

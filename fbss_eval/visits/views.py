@@ -18,7 +18,6 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from ..checklist.evaluate import evaluate
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.rules.blocks import block_outcome
 from ..checklist.schema import Section
@@ -82,8 +81,7 @@ def summary(visit_id: int) -> str:
     """Scores, alerts, pointers and progress on one screen."""
     visit = _visit_or_404(visit_id)
     ctx = visit_context(visit)
-    evaluation = evaluate(ctx["answers"], ctx["sections"], service.scoring_settings(), today=visit.visit_date)
-    return render_template("visits/summary.html", evaluation=evaluation, **ctx)
+    return render_template("visits/summary.html", evaluation=service.evaluation_of(visit, ctx["rows"]), **ctx)
 
 
 @bp.route("/visits/<int:visit_id>/sections/<key>", methods=["GET", "POST"])
@@ -147,7 +145,7 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
     saved answers beside it."""
     row = ctx["rows"].get(spec.key)
     settings = service.scoring_settings()
-    evaluation = evaluate(ctx["answers"], ctx["sections"], settings, today=ctx["visit"].visit_date)
+    evaluation = service.evaluation_of(ctx["visit"], ctx["rows"])
     current = form.answers()
     saved_rows = (row.answers or {}).get("blocks", []) if row and spec.key == "blocks" else []
     html = render_template(

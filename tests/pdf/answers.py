@@ -24,8 +24,30 @@ OPERATION_INDICATION = "L5-S1 disc herniation with left S1 radiculopathy"
 REVISION_DETAILS = "Redo decompression and TLIF L5-S1"
 BLOCK_NOTES = "Comparative block planned after this one"
 PLAN_SUMMARY = "Trial of SCS after MDT review; graded activity meanwhile"
-EVIDENCE_ROOT = "Concordant S1 dermatomal pain, positive SLR and DN4 6/10"
+EVIDENCE_ROOT = "Concordant S1 dermatomal pain, positive SLR and DN4 4/10"
 IMAGING_REPORT = "Enhancing scar around the left S1 root; no recurrent disc"
+
+# The headline instruments of the visit, item by item (option values are the item scores), taken
+# from the worked examples of the clinical reference so the expected scores can be checked by hand:
+SCORED: dict[str, dict[str, str]] = {
+    # ODI (reference 2.1): sections 2,3,2,1,3,2,2,1,2,2 -> 20/50 -> 40% moderate disability.
+    "odi": {f"odi_{n}": str(s) for n, s in enumerate((2, 3, 2, 1, 3, 2, 2, 1, 2, 2), start=1)},
+    # PHQ-9 (reference 2.4): 3,3,2,2,2,2,2,2,1 -> 19 moderately severe, item 9 >= 1 -> alert.
+    "phq9": {f"phq9_{n}": str(s) for n, s in enumerate((3, 3, 2, 2, 2, 2, 2, 2, 1), start=1)},
+    # GAD-7 (reference 2.5): 2,2,2,1,1,1,1 -> 10 moderate.
+    "gad7": {f"gad7_{n}": str(s) for n, s in enumerate((2, 2, 2, 1, 1, 1, 1), start=1)},
+    # DN4 (reference 2.6): interview Y,N,Y,Y,N,N,N (3) + exam Y,N,N (1) -> 4/10 positive.
+    "dn4": {"dn4_exam_done": "yes"} | {f"dn4_{n}": str(s) for n, s in enumerate((1, 0, 1, 1, 0, 0, 0, 1, 0, 0),
+                                                                                  start=1)},
+    # painDETECT (reference 2.7): 3,3,2,2,1,3,2 (16), persistent with attacks (-1), radiating (+2) -> 17 unclear.
+    "paindetect": {f"pd_{n}": str(s) for n, s in enumerate((3, 3, 2, 2, 1, 3, 2), start=1)}
+    | {"pd_course": "persistent_attacks", "pd_radiating": "yes"},
+}
+# The earlier visit of the trend: the ODI only (reference 2.1 worked example: 4 x 9 and 5 -> 41/50
+# -> 82% bed-bound or exaggerating), the other instruments generated.
+EARLIER_SCORED: dict[str, dict[str, str]] = {
+    "odi": {f"odi_{n}": str(s) for n, s in enumerate((4, 4, 4, 4, 4, 4, 4, 4, 4, 5), start=1)},
+}
 
 
 def _value(field: Field, rng: random.Random, today: date) -> Any:
@@ -170,11 +192,13 @@ def hand_written(visit_date: date) -> dict[str, dict[str, Any]]:
     }
 
 
-def complete_answers(sections: tuple[Section, ...], visit_date: date, seed: int = 7) -> dict[str, dict[str, Any]]:
-    """Answers for every section: hand-written where the tests look for text, generated elsewhere.
-    Raises when any answer does not pass the checklist's validation."""
+def complete_answers(sections: tuple[Section, ...], visit_date: date, seed: int = 7,
+                     scored: Mapping[str, dict[str, str]] = SCORED) -> dict[str, dict[str, Any]]:
+    """Answers for every section: hand-written where the tests look for text, the instruments of
+    ``scored`` as given, generated elsewhere. Raises when any answer does not pass the
+    checklist's validation."""
     rng = random.Random(seed)
-    fixed = hand_written(visit_date)
+    fixed = hand_written(visit_date) | dict(scored)
     out: dict[str, dict[str, Any]] = {}
     for section in sections:
         if section.key in fixed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from fbss_eval.models import Visit
 from fbss_eval.services import patients as patient_service
 from fbss_eval.services import visits as visit_service
 
+from .answers import SCORED
 from .answers import complete_answers
 
 
@@ -35,10 +37,12 @@ def fill_visit(visit: Visit, by: User, answers: dict[str, dict[str, Any]], skip:
 
 
 def make_complete_visit(patient: Patient, by: User, visit_date: date, seed: int = 7,
-                        skip: Iterable[str] = (), not_assessed: dict[str, str] | None = None) -> Visit:
-    """A visit with every section answered (except ``skip``), some sections marked not assessed."""
+                        skip: Iterable[str] = (), not_assessed: dict[str, str] | None = None,
+                        scored: Mapping[str, dict[str, str]] = SCORED) -> Visit:
+    """A visit with every section answered (except ``skip``), some sections marked not assessed;
+    the instruments of ``scored`` (the headline ones of ``answers.SCORED`` by default) as given."""
     visit = visit_service.start_visit(patient, by, visit_date, "follow_up")
-    answers = complete_answers(visit_service.visit_sections(), visit_date, seed=seed)
+    answers = complete_answers(visit_service.visit_sections(), visit_date, seed=seed, scored=scored)
     fill_visit(visit, by, answers, skip=set(skip) | set(not_assessed or {}))
     for key, reason in (not_assessed or {}).items():
         section = next(s for s in visit_service.visit_sections() if s.key == key)

@@ -13,7 +13,9 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -23,16 +25,19 @@ from pypdf import PdfReader
 from fbss_eval.extensions import db
 from fbss_eval.models import Visit
 from fbss_eval.models import VisitSection
-from fbss_eval.services.reports import VisitReport
-from fbss_eval.services.reports import build_visit_report
+from fbss_eval.reports.build import build_visit_report
+from fbss_eval.reports.model import VisitReport
 from tests.conftest import Database
 from tests.conftest import Users
 
+from .answers import EARLIER_SCORED
 from .builders import make_complete_visit
 from .builders import make_patient
 
 VISIT_DATE = date(2025, 6, 1)
 EARLIER_DATE = date(2024, 11, 5)
+# The documents' "generated at" time, frozen so the rendered HTML can be compared with a golden file.
+GENERATED_AT = datetime(2025, 6, 1, 14, 30, tzinfo=UTC)
 # Values stored for fields whose enable-when does not hold: they must never be printed.
 HIDDEN_CRP = 987.6
 HIDDEN_DETAIL = "HIDDENDETAILXYZ"
@@ -90,12 +95,12 @@ def _render_complete(app: Flask, users: Users, database: Database, full: bool) -
 
     if (database.kind, full) not in _RENDERED:
         patient = make_patient(users.clinician)
-        make_complete_visit(patient, users.clinician, EARLIER_DATE, seed=3)
+        make_complete_visit(patient, users.clinician, EARLIER_DATE, seed=3, scored=EARLIER_SCORED)
         visit = make_complete_visit(patient, users.clinician, VISIT_DATE, not_assessed={"startback": "declined"})
         inject_hidden_values(visit)
         db.session.commit()
         for document in (False, True):
-            report = build_visit_report(visit, full=document)
+            report = build_visit_report(visit, GENERATED_AT, full=document)
             pdf = render_visit_pdf(report, app.config["PDF_PAGE_SIZE"])
             _RENDERED[(database.kind, document)] = Rendered(visit.id, report, pdf, pdf_text(pdf))
     return _RENDERED[(database.kind, full)]

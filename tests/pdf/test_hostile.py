@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from fbss_eval.pdf import render
 from fbss_eval.pdf.fetcher import AllowListFetcher
+from fbss_eval.reports.build import build_visit_report
 from fbss_eval.services import visits as service
-from fbss_eval.services.reports import build_visit_report
 
 from .builders import make_patient
 from .conftest import VISIT_DATE

@@ -10,14 +10,14 @@ from fbss_eval.checklist.schema import Field
 from fbss_eval.checklist.schema import Option
 from fbss_eval.checklist.schema import RepeatGroup
 from fbss_eval.checklist.schema import Section
+from fbss_eval.checklist.visible import visible_answers
 from fbss_eval.pdf.chart import _date_labels
 from fbss_eval.pdf.chart import axis_top
 from fbss_eval.pdf.chart import panel_svg
-from fbss_eval.services.report_format import format_value
-from fbss_eval.services.report_format import group_table
-from fbss_eval.services.report_format import visible_answers
-from fbss_eval.services.report_parts import TrendPanel
-from fbss_eval.services.report_parts import TrendSeries
+from fbss_eval.reports.format import format_value
+from fbss_eval.reports.format import group_table
+from fbss_eval.reports.model import TrendPanel
+from fbss_eval.reports.model import TrendSeries
 
 CHAIN = Section(
     key="demo",
@@ -56,12 +56,33 @@ def test_values_are_printed_with_checklist_labels_and_units():
 
 
 def test_group_tables_put_the_rest_of_a_row_under_it():
-    group = CHAIN.item("rows")
-    assert isinstance(group, RepeatGroup)
-    table = group_table(group, [{"kind": "x", "only_x": 7}], columns=("kind",))
+    group = RepeatGroup("rows", "Rows", (
+        Field("kind", "Kind", "choice", options=(Option("x", "Ex"), Option("y", "Why")), column=1),
+        Field("only_x", "Only for x", "integer", unit="%"),
+    ))
+    table = group_table(group, [{"kind": "x", "only_x": 7}])
     assert table.columns == ("Kind",)
     assert table.rows == (("Ex",),)
     assert table.details == (("Only for x: 7%",),)
+    assert not table.listed
+
+
+def test_group_table_columns_come_from_the_fields_column_and_heading():
+    group = RepeatGroup("ops", "Operations", (
+        Field("what", "Procedure", "text", column=2, heading="Procedure · side"),
+        Field("when", "Date of operation", "date", column=1),
+        Field("note", "Note", "text"),
+        Field("side", "Side", "choice", options=(Option("left", "Left"),), column=2),
+        Field("where", "Centre", "text", column=3),
+    ))
+    table = group_table(group, [{"when": "2021-03-02", "what": "Discectomy", "side": "left", "note": "n"},
+                                {"what": "Fusion"}], listed=True)
+    # Columns by number, fields sharing a number in one cell (in checklist order), the heading
+    # of a column from its field's ``heading`` or else its labels joined.
+    assert table.columns == ("Date of operation", "Procedure · side", "Centre")
+    assert table.rows == (("2021-03-02", "Discectomy · Left", "—"), ("—", "Fusion", "—"))
+    assert table.details == (("Note: n",), ())
+    assert table.listed
 
 
 def test_the_chart_escapes_labels_and_breaks_lines_at_missing_values():
@@ -94,8 +115,8 @@ def test_axis_and_date_labels():
 
 
 def test_an_unlikely_generator_without_evidence_is_a_row_only_in_the_full_record_when_a_pointer_suggests_it():
-    from fbss_eval.services.report_parts import DifferentialRow
-    from fbss_eval.services.report_parts import plainly_unlikely
+    from fbss_eval.reports.model import DifferentialRow
+    from fbss_eval.reports.parts import plainly_unlikely
 
     suggested = DifferentialRow("Facet joint pain", "Unlikely", "unlikely", "", ("Positive medial branch block",))
     bare = DifferentialRow("Infection", "Unlikely", "unlikely", "", ())
@@ -106,7 +127,7 @@ def test_an_unlikely_generator_without_evidence_is_a_row_only_in_the_full_record
 
 
 def test_change_since_the_first_visit_is_judged_against_the_mcid():
-    from fbss_eval.services.report_parts import trend_changes
+    from fbss_eval.reports.parts import trend_changes
 
     dates = ("2024-01-01", "2024-06-01", "2025-01-01")
 

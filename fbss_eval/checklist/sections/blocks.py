@@ -154,7 +154,7 @@ SECTION = Section(
         "concordance; the app applies the positivity criterion of reference 3.d."
     ),
     items=(
-        Field("blocks_status", "Diagnostic blocks", "choice", options=STATUS, required=True),
+        Field("blocks_status", "Diagnostic blocks", "choice", options=STATUS, required=True, summary=True),
         RepeatGroup(
             "blocks",
             "Blocks",
@@ -162,7 +162,9 @@ SECTION = Section(
             min_rows=1,
             row_label="block",
             enable_when=(EnableWhen("blocks_status", "eq", "yes"),),
+            own_layout=True,
         ),
         Field("blocks_notes", "Notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

@@ -48,7 +48,7 @@ def _generator_fields() -> tuple[Item, ...]:
     fields: list[Item] = []
     for category in PAIN_GENERATORS:
         lh_key = f"lh_{category.value}"
-        fields.append(Field(lh_key, category.label, "choice", options=LIKELIHOODS, required=True))
+        fields.append(Field(lh_key, category.label, "choice", options=LIKELIHOODS, required=True, own_layout=True))
         fields.append(
             Field(
                 f"ev_{category.value}",
@@ -56,6 +56,7 @@ def _generator_fields() -> tuple[Item, ...]:
                 "textarea",
                 max_length=2000,
                 enable_when=(EnableWhen(lh_key, "in", EVIDENCE_LIKELIHOODS),),
+                own_layout=True,
             )
         )
     return tuple(fields)
@@ -77,6 +78,8 @@ SECTION = Section(
             options=PSPS_T2_CATEGORIES,
             required=True,
             hint="van de Minkelis et al., Pain Pract 2024;24(7):919-936.",
+            own_layout=True,
+            key_fact=3,
         ),
         Field(
             "pain_mechanism",
@@ -84,6 +87,7 @@ SECTION = Section(
             "choice",
             options=PAIN_MECHANISMS,
             required=True,
+            key_fact=4,
         ),
         Field(
             "icd_prior_spinal_surgery",
@@ -114,7 +118,9 @@ SECTION = Section(
             options=WORKING_CONCLUSIONS,
             required=True,
             hint="PSPS-T2 (Christelis 2021) is proposed; ICD-11's own title is CPSS (MG30.21).",
+            key_fact=2,
         ),
-        Field("summary", "Differential summary", "textarea", max_length=6000),
+        Field("summary", "Differential summary", "textarea", max_length=6000, summary=True),
     ),
+    summary="marked",
 )

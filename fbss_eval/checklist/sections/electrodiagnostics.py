@@ -47,11 +47,12 @@ STUDY_FIELDS: tuple[Field, ...] = (
         hint="First 10-14 days post-op: only pre-existing changes; 3 weeks-4 months: "
         "reliable for a new lesion; 6-12 months after laminectomy: hard to interpret; defer "
         "2-4 weeks after new symptoms (reference 3.d).",
+        column=1,
     ),
-    Field("test", "Test", "choice", options=TESTS, required=True),
-    Field("roots", "Roots studied / implicated", "multichoice", options=ROOTS),
-    Field("side", "Side", "choice", options=SIDES),
-    Field("findings", "Findings", "multichoice", options=FINDINGS, required=True),
+    Field("test", "Test", "choice", options=TESTS, required=True, column=2, heading="Test · roots · side"),
+    Field("roots", "Roots studied / implicated", "multichoice", options=ROOTS, column=2),
+    Field("side", "Side", "choice", options=SIDES, column=2),
+    Field("findings", "Findings", "multichoice", options=FINDINGS, required=True, column=3),
     Field(
         "denervation_site",
         "Where was denervation found",
@@ -80,7 +81,7 @@ SECTION = Section(
         "entrapment and assess new weakness; EMG is specific, MRI sensitive (reference 3.d)."
     ),
     items=(
-        Field("emg_status", "EMG / NCS", "choice", options=STATUS, required=True),
+        Field("emg_status", "EMG / NCS", "choice", options=STATUS, required=True, summary=True),
         RepeatGroup(
             "studies",
             "EMG / NCS studies",
@@ -90,7 +91,9 @@ SECTION = Section(
             enable_when=(EnableWhen("emg_status", "eq", "done"),),
             hint="Paraspinal EMG after posterior surgery is of no diagnostic value (reference "
             "3.d).",
+            summary_list=True,
         ),
         Field("emg_notes", "Notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

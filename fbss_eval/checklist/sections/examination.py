@@ -110,6 +110,7 @@ def _root_fields() -> tuple[Field, ...]:
                     "choice",
                     options=MOTOR,
                     required=True,
+                    own_layout=True,
                 )
             )
         for side, side_label in _SIDES:
@@ -120,6 +121,7 @@ def _root_fields() -> tuple[Field, ...]:
                     "choice",
                     options=SENSORY,
                     required=True,
+                    own_layout=True,
                 )
             )
     for reflex, label, roots in REFLEXES:
@@ -134,6 +136,7 @@ def _root_fields() -> tuple[Field, ...]:
                     hint="The medial hamstring jerk is often absent normally."
                     if reflex == "hamstring"
                     else None,
+                    own_layout=True,
                 )
             )
     return tuple(fields)
@@ -155,13 +158,14 @@ SECTION = Section(
             options=YES_NO_UNKNOWN,
             required=True,
             hint="Suggests a lesion above the lumbar spine.",
+            summary=True,
         ),
-        Field("slr_left", "Straight-leg raise, left", "choice", options=SLR, required=True),
-        Field("slr_right", "Straight-leg raise, right", "choice", options=SLR, required=True),
+        Field("slr_left", "Straight-leg raise, left", "choice", options=SLR, required=True, summary=True),
+        Field("slr_right", "Straight-leg raise, right", "choice", options=SLR, required=True, summary=True),
         Field(
-            "slr_crossed", "Crossed straight-leg raise positive", "choice", options=YES_NO_UNKNOWN
+            "slr_crossed", "Crossed straight-leg raise positive", "choice", options=YES_NO_UNKNOWN, summary=True
         ),
-        Field("femoral_stretch", "Femoral stretch test (L2-L4)", "choice", options=SIDED_RESULT),
+        Field("femoral_stretch", "Femoral stretch test (L2-L4)", "choice", options=SIDED_RESULT, summary=True),
         Field(
             "sij_provocation_positive",
             "SIJ provocation tests positive (of 5)",
@@ -171,6 +175,7 @@ SECTION = Section(
             required=True,
             hint="Distraction, compression, thigh thrust, Gaenslen, sacral thrust. >=3 "
             "positive supports SIJ pain (reference 3.e).",
+            summary=True,
         ),
         Field(
             "sij_pain_pattern",
@@ -185,6 +190,7 @@ SECTION = Section(
             "choice",
             options=SIDED_RESULT,
             required=True,
+            summary=True,
         ),
         Field("paraspinal_tenderness", "Paraspinal tenderness", "choice", options=YES_NO_UNKNOWN),
         Field("lumbar_flexion", "Lumbar flexion", "choice", options=FLEXION, required=True),
@@ -205,8 +211,9 @@ SECTION = Section(
             required=True,
             hint="Tenderness, simulation, distraction, regional, over-reaction. A predominance "
             "is a relative SCS contraindication (reference 3.g).",
+            summary=True,
         ),
-        Field("gait", "Gait", "choice", options=GAIT, required=True),
+        Field("gait", "Gait", "choice", options=GAIT, required=True, summary=True),
         Field("balance", "Balance", "choice", options=BALANCE, required=True),
         Field(
             "hip_exam",
@@ -215,6 +222,7 @@ SECTION = Section(
             options=SIDED_RESULT,
             required=True,
             hint="Hip OA is a non-spinal mimic (reference 3.e).",
+            summary=True,
         ),
         Field(
             "peripheral_pulses",
@@ -223,6 +231,7 @@ SECTION = Section(
             options=SIDED_RESULT,
             required=True,
             hint="Vascular claudication mimic: check ABPI (reference 3.e).",
+            summary=True,
         ),
         Field("abpi", "Ankle-brachial pressure index (lowest side)", "decimal", min=0, max=2),
         Field(
@@ -231,7 +240,9 @@ SECTION = Section(
             "multichoice",
             options=PERIPHERAL_NERVE,
             hint="Non-spinal mimic: consider NCS (reference 3.d).",
+            summary=True,
         ),
         Field("exam_notes", "Examination notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

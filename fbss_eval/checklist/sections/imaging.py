@@ -63,6 +63,8 @@ STUDY_FIELDS: tuple[Field, ...] = (
         hint="Gd-MRI: scar vs recurrent disc. CT: fusion, hardware. Flexion-extension: "
         "instability (no validated threshold). Standing full spine: sagittal balance. "
         "SPECT/CT: active facets before MBB (reference 3.c).",
+        column=2,
+        heading="Modality · levels",
     ),
     Field(
         "date",
@@ -71,8 +73,9 @@ STUDY_FIELDS: tuple[Field, ...] = (
         required=True,
         hint="The first weeks after surgery are hard to interpret (haematoma, oedema; about "
         "a month) (reference 3.c).",
+        column=1,
     ),
-    Field("levels", "Levels", "multichoice", options=LEVELS, required=True),
+    Field("levels", "Levels", "multichoice", options=LEVELS, required=True, column=2),
     Field(
         "findings",
         "Findings",
@@ -81,6 +84,7 @@ STUDY_FIELDS: tuple[Field, ...] = (
         required=True,
         hint="Scar enhances early and heterogeneously; disc does not enhance centrally. The "
         "amount of scar does not correlate with sciatica (reference 3.c).",
+        column=3,
     ),
     Field("reviewed", "Source", "choice", options=REVIEW),
     Field("report", "Report / key findings", "textarea", max_length=4000),
@@ -101,6 +105,7 @@ SECTION = Section(
             min_rows=1,
             row_label="study",
             hint="Gd-MRI raises confidence mainly 6-18 months post-op (reference 3.c).",
+            summary_list=True,
         ),
         Field(
             "bloods_done",
@@ -109,6 +114,7 @@ SECTION = Section(
             options=(Option("yes", "Yes"), Option("no", "No")),
             required=True,
             hint="ESR/CRP, WBC, blood cultures when infection is suspected (reference 3.c).",
+            summary=True,
         ),
         Field(
             "bloods_date",
@@ -125,6 +131,7 @@ SECTION = Section(
             max=200,
             unit="mm/h",
             enable_when=(EnableWhen("bloods_done", "eq", "yes"),),
+            summary=True,
         ),
         Field(
             "crp",
@@ -134,6 +141,7 @@ SECTION = Section(
             max=1000,
             unit="mg/L",
             enable_when=(EnableWhen("bloods_done", "eq", "yes"),),
+            summary=True,
         ),
         Field(
             "wbc",
@@ -143,6 +151,7 @@ SECTION = Section(
             max=200,
             unit="x10^9/L",
             enable_when=(EnableWhen("bloods_done", "eq", "yes"),),
+            summary=True,
         ),
         Field(
             "blood_cultures",
@@ -150,7 +159,9 @@ SECTION = Section(
             "choice",
             options=CULTURES,
             enable_when=(EnableWhen("bloods_done", "eq", "yes"),),
+            summary=True,
         ),
         Field("imaging_notes", "Imaging notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

@@ -100,7 +100,7 @@ def _tried(key: str, what: str) -> tuple[Field, Field]:
 
 
 SCS_FIELDS: tuple[Field, ...] = (
-    _scs("scs_modality", "SCS modality considered", "choice", options=SCS_MODALITIES),
+    _scs("scs_modality", "SCS modality considered", "choice", options=SCS_MODALITIES, summary=True),
     _scs("scs_neuropathic_predominance", "Neuropathic pain predominates (clinician judgement)",
          "choice", options=YES_NO_UNKNOWN, hint="Weigh DN4 / painDETECT / LANSS results."),
     _scs("scs_duration_6_months", "Pain for >= 6 months despite conventional management",
@@ -141,7 +141,7 @@ SCS_FIELDS: tuple[Field, ...] = (
         ("proceed_implant", "Proceed to implant"),
         ("defer", "Defer"),
         ("not_candidate", "Not a candidate"),
-        ("undecided", "Undecided"))),
+        ("undecided", "Undecided")), summary=True),
 )
 
 
@@ -165,25 +165,26 @@ SECTION = Section(
     key="plan",
     title="Plan and candidacy",
     items=(
-        Field("options", "Plan", "multichoice", options=PLAN_OPTIONS, required=True),
+        Field("options", "Plan", "multichoice", options=PLAN_OPTIONS, required=True, key_fact=5),
         Field("urgent_referral_reason", "Urgent referral: reason and destination", "text",
-              max_length=500, enable_when=(EnableWhen("options", "contains", "urgent_referral"),)),
+              max_length=500, enable_when=(EnableWhen("options", "contains", "urgent_referral"),), summary=True),
         Field("revision_type", "Revision considered", "multichoice", enable_when=_REVISION,
               options=_opts(
                   ("hardware_removal", "Hardware removal"),
                   ("hardware_replacement", "Hardware replacement / revision"),
                   ("fusion_extension", "Extension of fusion"),
-                  ("decompression", "Decompression"))),
+                  ("decompression", "Decompression")), summary=True),
         Field("revision_approach", "Revision approach", "choice", enable_when=_REVISION,
               options=_opts(
                   ("minimally_invasive", "Minimally invasive"),
                   ("open", "Open"),
-                  ("undecided", "Undecided"))),
+                  ("undecided", "Undecided")), summary=True),
         Field("revision_indication", "Structural lesion and level targeted", "text",
-              max_length=500, enable_when=_REVISION),
+              max_length=500, enable_when=_REVISION, summary=True),
         *SCS_FIELDS,
         *BDR_FIELDS,
-        Field("follow_up_weeks", "Follow-up in", "integer", unit="weeks", min=0, max=104),
-        Field("summary", "Clinician's summary", "textarea", max_length=8000, required=True),
+        Field("follow_up_weeks", "Follow-up in", "integer", unit="weeks", min=0, max=104, summary=True),
+        Field("summary", "Clinician's summary", "textarea", max_length=8000, required=True, summary=True),
     ),
+    summary="marked",
 )

@@ -108,8 +108,9 @@ SECTION = Section(
             options=YELLOW_FLAGS,
             required=True,
             hint="New Zealand yellow-flags guide (Kendall 1997; Nicholas et al. 2011).",
+            summary=True,
         ),
-        Field("work_status", "Work status", "choice", options=WORK_STATUS),
+        Field("work_status", "Work status", "choice", options=WORK_STATUS, summary=True),
         Field("occupation", "Occupation", "text", max_length=200),
         Field(
             "off_work_weeks",
@@ -119,6 +120,7 @@ SECTION = Section(
             min=0,
             max=1040,
             enable_when=(EnableWhen("work_status", "in", ("off_work_sick", "unemployed")),),
+            summary=True,
         ),
         Field(
             "occupational_stress",
@@ -132,6 +134,7 @@ SECTION = Section(
             "choice",
             options=_opts(("never", "Never"), ("former", "Former"), ("current", "Current")),
             required=True,
+            summary=True,
         ),
         Field(
             "pack_years",
@@ -141,6 +144,7 @@ SECTION = Section(
             min=0,
             max=200,
             enable_when=(EnableWhen("smoking", "in", ("former", "current")),),
+            summary=True,
         ),
         Field(
             "smoking_cessation_interest",
@@ -152,8 +156,8 @@ SECTION = Section(
         Field("height_cm", "Height", "decimal", unit="cm", min=100, max=230, required=True),
         Field("weight_kg", "Weight", "decimal", unit="kg", min=25, max=300, required=True,
               hint="BMI is computed from height and weight; BMI >= 30 is a risk factor."),
-        Field("alcohol_units_week", "Alcohol", "decimal", unit="units/week", min=0, max=300),
-        Field("substance_use", "Substance use", "multichoice", options=SUBSTANCES),
+        Field("alcohol_units_week", "Alcohol", "decimal", unit="units/week", min=0, max=300, summary=True),
+        Field("substance_use", "Substance use", "multichoice", options=SUBSTANCES, summary=True),
         Field(
             "substance_details",
             "Substance use details",
@@ -172,11 +176,12 @@ SECTION = Section(
                 ("none", "No family / carer involved"),
             ),
         ),
-        Field("expectations", "Patient's expectations", "choice", options=EXPECTATIONS),
+        Field("expectations", "Patient's expectations", "choice", options=EXPECTATIONS, summary=True),
         Field("expectations_text", "Expectations in the patient's words", "textarea",
               max_length=2000),
-        Field("sleep_disturbance", "Sleep disturbed by pain", "choice", options=SEVERITY),
+        Field("sleep_disturbance", "Sleep disturbed by pain", "choice", options=SEVERITY, summary=True),
         Field("sleep_hours", "Usual sleep", "decimal", unit="hours/night", min=0, max=24),
         Field("notes", "Psychosocial notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

@@ -137,7 +137,7 @@ _HINTS: dict[str, str] = {
 def _screen_fields() -> tuple[Field, ...]:
     return tuple(
         Field(
-            key, label, "choice", options=YES_NO_UNKNOWN, required=True, hint=_HINTS.get(cond.key)
+            key, label, "choice", options=YES_NO_UNKNOWN, required=True, hint=_HINTS.get(cond.key), own_layout=True
         )
         for cond in CONDITIONS
         for key, label in cond.items
@@ -161,7 +161,9 @@ SECTION = Section(
             max=3000,
             unit="mL",
             hint=">=200 mL makes CES more likely; <200 mL does not exclude it (reference 3.a).",
+            summary=True,
         ),
-        Field("rf_notes", "Red-flag notes and actions taken", "textarea", max_length=4000),
+        Field("rf_notes", "Red-flag notes and actions taken", "textarea", max_length=4000, summary=True),
     ),
+    summary="marked",
 )

@@ -116,7 +116,7 @@ RECORDS: tuple[Option, ...] = (
 _RELIEF = (EnableWhen("immediate_outcome", "in", ("resolved", "improved")),)
 
 OPERATION_FIELDS: tuple[Field, ...] = (
-    Field("date", "Date of operation", "date", required=True),
+    Field("date", "Date of operation", "date", required=True, column=1, heading="Date"),
     Field("centre_surgeon", "Centre / surgeon", "text", max_length=200),
     Field(
         "indication", "Pre-op diagnosis / indication", "textarea", max_length=2000, required=True
@@ -131,7 +131,8 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         hint="Pre-op symptom distribution (% back vs % leg), reference 3.b.",
     ),
     Field("preop_side", "Pre-op side of leg pain", "choice", options=SIDES),
-    Field("procedure", "Procedure", "choice", options=PROCEDURES, required=True),
+    Field("procedure", "Procedure", "choice", options=PROCEDURES, required=True,
+          column=2, heading="Procedure · levels · side"),
     Field(
         "procedure_details",
         "Procedure details (revision: what was done)",
@@ -140,7 +141,7 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         enable_when=(EnableWhen("procedure", "in", ("revision", "other")),),
         required=True,
     ),
-    Field("levels", "Levels", "multichoice", options=LEVELS, required=True),
+    Field("levels", "Levels", "multichoice", options=LEVELS, required=True, column=2),
     Field(
         "n_levels",
         "Number of motion segments operated",
@@ -149,10 +150,10 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         max=10,
         hint="Adjacent-segment risk grows with the number of fused levels.",
     ),
-    Field("side", "Side", "choice", options=SIDES, required=True),
+    Field("side", "Side", "choice", options=SIDES, required=True, column=2),
     Field("approach", "Approach", "choice", options=APPROACHES, required=True),
     Field(
-        "instrumentation", "Instrumentation", "multichoice", options=INSTRUMENTATION, required=True
+        "instrumentation", "Instrumentation", "multichoice", options=INSTRUMENTATION, required=True, column=3
     ),
     Field(
         "fusion_to_sacrum",
@@ -188,6 +189,8 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         "choice",
         options=OUTCOMES,
         required=True,
+        column=4,
+        heading="Immediate outcome (pain operated on)",
     ),
     Field("back_outcome", "Immediate outcome of back pain", "choice", options=OUTCOMES),
     Field(
@@ -207,6 +210,8 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         required=True,
         enable_when=_RELIEF,
         hint="Weeks from the operation until the pain returned (timing heuristic, 3.b).",
+        column=5,
+        heading="Pain-free interval",
     ),
     Field("operation_notes", "Notes", "textarea", max_length=2000),
 )
@@ -242,6 +247,7 @@ SECTION = Section(
             max=50,
             required=True,
             hint="More operations, higher FBSS risk (OR 1.87, Inoue; reference 3.b).",
+            summary=True,
         ),
         Field(
             "months_since_last",
@@ -252,6 +258,7 @@ SECTION = Section(
             unit="months",
             required=True,
             hint="ICD-11 chronic postsurgical pain needs >=3 months (reference 3.0).",
+            summary=True,
         ),
         Field("current_pain_onset", "Onset of the current pain", "date", required=True),
         Field(
@@ -261,6 +268,7 @@ SECTION = Section(
             options=COMPENSATION,
             required=True,
             hint="Compensation: RR 2.12 for unsatisfactory outcome (reference 3.f).",
+            summary=True,
         ),
         Field(
             "compensation_details",
@@ -275,6 +283,7 @@ SECTION = Section(
             "choice",
             options=YES_NO_UNKNOWN,
             required=True,
+            summary=True,
         ),
         Field(
             "opioids_after",
@@ -282,7 +291,9 @@ SECTION = Section(
             "choice",
             options=YES_NO_UNKNOWN,
             required=True,
+            summary=True,
         ),
         Field("history_notes", "Notes on the surgical history", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

@@ -67,10 +67,11 @@ STOPPED = _opts(
 )
 
 TREATMENT_FIELDS: tuple[Field, ...] = (
-    Field("category", "Treatment", "choice", options=CATEGORIES, required=True),
-    Field("name", "What exactly (drug, technique, level)", "text", max_length=200),
+    Field("category", "Treatment", "choice", options=CATEGORIES, required=True,
+          column=1, heading="Treatment · what exactly"),
+    Field("name", "What exactly (drug, technique, level)", "text", max_length=200, column=1),
     Field("start_date", "Started", "date", hint="Approximate is fine (1st of the month)."),
-    Field("weeks", "Duration", "integer", unit="weeks", min=0, max=1040, required=True),
+    Field("weeks", "Duration", "integer", unit="weeks", min=0, max=1040, required=True, column=2),
     Field(
         "sessions",
         "Sessions attended",
@@ -92,9 +93,11 @@ TREATMENT_FIELDS: tuple[Field, ...] = (
         "choice",
         options=_opts(("good", "Good"), ("partial", "Partial"), ("poor", "Poor")),
         enable_when=(EnableWhen("category", "not_in", PROCEDURES),),
+        column=3,
+        heading="Adherence · response",
     ),
-    Field("response", "Response", "choice", options=RESPONSES, required=True),
-    Field("relief_pct", "Pain relief", "integer", unit="%", min=0, max=100),
+    Field("response", "Response", "choice", options=RESPONSES, required=True, column=3),
+    Field("relief_pct", "Pain relief", "integer", unit="%", min=0, max=100, column=4, heading="Relief"),
     Field(
         "relief_weeks",
         "Relief lasted",
@@ -136,6 +139,7 @@ SECTION = Section(
                 ("ongoing", "Ongoing MDT care"),
             ),
             required=True,
+            summary=True,
         ),
         Field(
             "mdt_members",
@@ -155,13 +159,16 @@ SECTION = Section(
             "Most recent MDT review",
             "date",
             enable_when=(EnableWhen("mdt_involvement", "in", ("reviewed", "ongoing")),),
+            summary=True,
         ),
         Field(
             "home_exercise",
             "Current home exercise",
             "choice",
             options=_opts(("regular", "Regular"), ("irregular", "Irregular"), ("none", "None")),
+            summary=True,
         ),
         Field("notes", "Treatment notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

@@ -94,7 +94,7 @@ _AVG_ENABLED = (EnableWhen("nrs_recall", "ne", "now"),)
 
 def _nrs(key: str, label: str, enable_when: tuple[EnableWhen, ...] = ()) -> Field:
     return Field(
-        key, label, "integer", min=0, max=10, unit="/10", required=True, enable_when=enable_when
+        key, label, "integer", min=0, max=10, unit="/10", required=True, enable_when=enable_when, own_layout=True
     )
 
 
@@ -106,9 +106,10 @@ SECTION = Section(
         "the recall period, distribution, symptoms and impact (reference 2.3, 3.b)."
     ),
     items=(
-        Field("visit_date", "Visit date", "date", required=True),
-        Field("visit_type", "Visit type", "choice", options=VISIT_TYPES, required=True),
-        Field("chief_complaint", "Chief complaint", "textarea", max_length=2000, required=True),
+        Field("visit_date", "Visit date", "date", required=True, own_layout=True),
+        Field("visit_type", "Visit type", "choice", options=VISIT_TYPES, required=True, own_layout=True),
+        Field("chief_complaint", "Chief complaint", "textarea", max_length=2000, required=True,
+              own_layout=True, key_fact=1),
         Field(
             "nrs_recall",
             "NRS recall period for the average ratings",
@@ -127,8 +128,9 @@ SECTION = Section(
             "multichoice",
             options=PAIN_AREAS,
             required=True,
+            summary=True,
         ),
-        Field("pain_side", "Side of leg pain", "choice", options=SIDES, required=True),
+        Field("pain_side", "Side of leg pain", "choice", options=SIDES, required=True, summary=True),
         Field(
             "back_pct",
             "Share of pain in the back",
@@ -138,6 +140,7 @@ SECTION = Section(
             unit="%",
             required=True,
             hint="% back and % leg should add up to 100.",
+            summary=True,
         ),
         Field(
             "leg_pct",
@@ -147,6 +150,7 @@ SECTION = Section(
             max=100,
             unit="%",
             required=True,
+            summary=True,
         ),
         Field(
             "pain_duration_months",
@@ -156,6 +160,7 @@ SECTION = Section(
             max=1200,
             unit="months",
             required=True,
+            summary=True,
         ),
         Field(
             "pain_vs_preop",
@@ -165,6 +170,7 @@ SECTION = Section(
             required=True,
             hint="A different pain or a new location points away from the operated level "
             "(reference 3.b, 3.e).",
+            summary=True,
         ),
         Field(
             "pain_timing",
@@ -173,15 +179,17 @@ SECTION = Section(
             options=PAIN_TIMING,
             required=True,
             hint="Timing heuristic, reference 3.b; record dates in Surgical history.",
+            summary=True,
         ),
-        Field("symptoms", "Symptoms", "multichoice", options=SYMPTOMS, required=True),
-        Field("impact_work", "Impact on work", "choice", options=IMPACT, required=True),
+        Field("symptoms", "Symptoms", "multichoice", options=SYMPTOMS, required=True, summary=True),
+        Field("impact_work", "Impact on work", "choice", options=IMPACT, required=True, summary=True),
         Field(
             "impact_daily",
             "Impact on daily activities",
             "choice",
             options=IMPACT,
             required=True,
+            summary=True,
         ),
         Field(
             "impact_relationships",
@@ -205,8 +213,10 @@ SECTION = Section(
             options=VETERAN,
             required=True,
             hint="Risk factor named in the source articles (design section 7).",
+            summary=True,
         ),
-        Field("patient_goals", "Patient's goals and expectations", "textarea", max_length=2000),
+        Field("patient_goals", "Patient's goals and expectations", "textarea", max_length=2000, summary=True),
         Field("visit_notes", "Notes", "textarea", max_length=4000),
     ),
+    summary="marked",
 )

@@ -1,17 +1,15 @@
 """The pieces of a visit report that have a layout of their own: the red-flag screen, the
 neurology grid, diagnostic blocks with their positivity rule, instruments with their citation,
-the differential, pointers, candidacy and the trend series.
+the differential, pointers, candidacy, the trend's changes, and the summary's choice of lines.
 
 Pure functions of checklist definitions, pruned answers and computed results: no Flask, no
-database. ``services.reports.build_visit_report`` assembles them.
+database. Imports ``model`` and ``format``; ``build.build_visit_report`` assembles the pieces.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from dataclasses import replace
-from typing import TYPE_CHECKING
 from typing import Any
 
 from ..checklist.categories import CATEGORY_LABELS
@@ -28,17 +26,25 @@ from ..checklist.rules.candidacy import CandidacyReport
 from ..checklist.rules.psychosocial import BMI_OBESE
 from ..checklist.schema import Result
 from ..checklist.schema import Section
+from ..checklist.schema import SummaryMode
 from ..checklist.sections.examination import REFLEXES
 from ..checklist.sections.examination import ROOT_TESTS
 from ..checklist.sections.psychosocial import bmi
 from ..checklist.sections.red_flags import SCREEN_KEYS
 from ..checklist.settings import ScoringSettings
-from .report_format import Line
-from .report_format import format_value
-from .report_format import number
-
-if TYPE_CHECKING:
-    from .reports import SectionReport
+from .format import format_value
+from .format import number
+from .model import BlockInfo
+from .model import CandidacyInfo
+from .model import CriterionInfo
+from .model import DifferentialRow
+from .model import InstrumentInfo
+from .model import Line
+from .model import NeuroGrid
+from .model import PointerInfo
+from .model import RedFlagSummary
+from .model import SectionReport
+from .model import TrendPanel
 
 CRITERION_LABELS = {"met": "Met", "unmet": "Not met", "unknown": "Unknown"}
 _LIKELIHOOD_RANK = {opt.value: rank for rank, opt in enumerate(LIKELIHOODS)}
@@ -46,25 +52,6 @@ _LIKELIHOOD_LABELS = {opt.value: opt.label for opt in LIKELIHOODS}
 
 
 # --- red-flag screen -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RedFlagSummary:
-    """The screen in one glance: items answered yes or unknown by label, the count of no."""
-
-    state: str  # recorded / not_assessed / not_recorded
-    note: str | None
-    complete: bool
-    n_items: int
-    n_no: int
-    positive: tuple[str, ...]
-    unknown: tuple[str, ...]
-    unanswered: int
-
-
-def red_flag_screen_keys() -> tuple[str, ...]:
-    """The yes/no/unknown items of the screen (summarised, not listed one by one)."""
-    return SCREEN_KEYS
-
 
 def red_flag_summary(
     section: Section | None, row: Any, answers: Mapping[str, Any] | None, complete: bool
@@ -84,14 +71,6 @@ def red_flag_summary(
 
 
 # --- examination -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class NeuroGrid:
-    """Motor, sensory and reflex findings by root and side."""
-
-    roots: tuple[tuple[str, str, str, str, str], ...]  # root, motor L, motor R, sensory L, sensory R
-    reflexes: tuple[tuple[str, str, str], ...]  # reflex (roots), left, right
-
 
 def _neuro_key_sets() -> tuple[list[tuple[str, str, str, str, str]], list[tuple[str, str, str]]]:
     roots = [(root, f"motor_{root.lower()}_left", f"motor_{root.lower()}_right",
@@ -126,22 +105,6 @@ def neuro_grid(section: Section | None, answers: Mapping[str, Any]) -> NeuroGrid
 
 
 # --- blocks ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BlockInfo:
-    """One diagnostic block, its result, whether it is positive and by which criterion."""
-
-    number: int
-    date: str
-    type: str
-    levels: str
-    side: str
-    result: str
-    outcome: str  # Positive / Negative / Indeterminate
-    rule: str
-    unverified: bool
-    details: tuple[str, ...]
-
 
 _BLOCK_COLUMNS = ("date", "type", "level", "side")
 _BLOCK_RESULT = ("relief_pct", "duration_hours", "concordant", "pain_score", "pressure_psi", "control_disc_painless")
@@ -198,24 +161,6 @@ def blocks(section: Section | None, answers: Mapping[str, Any], settings: Scorin
 
 # --- instruments -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class InstrumentInfo:
-    """An instrument's score, band and citation (or why there is none)."""
-
-    key: str
-    name: str
-    short_name: str
-    score: str
-    band: str
-    positive: bool
-    answered: str
-    subscores: str
-    notes: tuple[str, ...]
-    source: str
-    state: str  # scored / not_scored / not_assessed / not_recorded
-    note: str | None
-
-
 def instrument_info(instrument: Instrument, result: Result | None, note: str | None) -> InstrumentInfo:
     """Plain data for one instrument; ``note`` says why there is no result."""
     if result is None:
@@ -234,29 +179,6 @@ def instrument_info(instrument: Instrument, result: Result | None, note: str | N
 
 
 # --- differential and pointers ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class DifferentialRow:
-    """A pain generator the clinician weighed, with evidence and the pointers that suggest it."""
-
-    category: str
-    likelihood: str
-    likelihood_key: str
-    evidence: str
-    pointers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PointerInfo:
-    """A pointer with the findings that triggered it."""
-
-    title: str
-    suggests: tuple[str, ...]
-    reasons: tuple[str, ...]
-    source: str
-    rule: str
-    unverified: bool
-
 
 def pointer_info(pointer: Pointer) -> PointerInfo:
     """Plain data for a pointer; categories by label."""
@@ -299,30 +221,6 @@ def not_weighed(answers: Mapping[str, Any]) -> tuple[str, ...]:
 
 # --- candidacy -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CriterionInfo:
-    """One candidacy criterion."""
-
-    criterion: str
-    status: str
-    status_label: str
-    evidence: str
-    unverified: bool
-
-
-@dataclass(frozen=True)
-class CandidacyInfo:
-    """A candidacy report with its criteria."""
-
-    key: str
-    title: str
-    status: str
-    status_label: str
-    criteria: tuple[CriterionInfo, ...]
-    notes: tuple[str, ...]
-    source: str
-
-
 def candidacy_info(key: str, report: CandidacyReport) -> CandidacyInfo:
     """Plain data for a candidacy report."""
     return CandidacyInfo(
@@ -335,24 +233,6 @@ def candidacy_info(key: str, report: CandidacyReport) -> CandidacyInfo:
 
 
 # --- trend -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TrendSeries:
-    """One measure's values, one per visit (None when not recorded)."""
-
-    key: str
-    label: str
-    values: tuple[float | None, ...]
-
-
-@dataclass(frozen=True)
-class TrendPanel:
-    """A small chart: measures sharing one axis."""
-
-    title: str
-    maximum: float
-    series: tuple[TrendSeries, ...]
-
 
 # Measures whose change since the first visit is judged against a minimal important change
 # (Ostelo et al., Spine 2008;33(1):90-94: NRS 2 points, ODI 10 points, or 30% of baseline).
@@ -396,10 +276,20 @@ def trend_changes(dates: tuple[str, ...], panels: tuple[TrendPanel, ...]) -> tup
 # --- derived lines ---------------------------------------------------------------------------
 
 def with_bmi(report: SectionReport, answers: Mapping[str, Any]) -> SectionReport:
-    """The psychosocial report with the BMI computed from height and weight."""
+    """The psychosocial report with the BMI computed from height and weight (a summary line)."""
     value = bmi(answers.get("height_cm"), answers.get("weight_kg"))
     if value is None:
         return report
     flag = f" (>= {BMI_OBESE:g}: risk factor)" if value >= BMI_OBESE else ""
-    return replace(report, lines=(*report.lines, Line("bmi", "BMI (computed)", f"{value:g} kg/m²{flag}")))
+    line = Line("bmi", "BMI (computed)", f"{value:g} kg/m²{flag}", summary=True)
+    return replace(report, lines=(*report.lines, line))
+
+
+def summarised(report: SectionReport, mode: SummaryMode) -> SectionReport:
+    """A section's report with only the answers the summary prints (every one, or the lines of
+    fields marked ``summary``, by the section's ``mode``), and the count of the rest."""
+    if mode == "all":
+        return report
+    kept = tuple(line for line in report.lines if line.summary)
+    return replace(report, lines=kept, omitted=len(report.lines) - len(kept))
 
