@@ -62,7 +62,8 @@ def demo_clinician() -> User:
 
 
 def seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
-    """Add ``n_patients`` synthetic patients (MRNs ``DEMO-<seed>-<n>``) and their visits."""
+    """Add ``n_patients`` synthetic patients (MRNs ``DEMO-<seed>-<n>``) and their visits (flushed;
+    the caller commits, e.g. inside ``unit_of_work()``)."""
     rng = random.Random(seed_value)  # noqa: S311  # nosec B311  # synthetic data
     author = demo_clinician()
     existing = set(
@@ -85,5 +86,4 @@ def seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
     db.session.add_all(patients)
     db.session.flush()
     n_visits = seed_visits(patients, visits_per_patient, rng, author)
-    db.session.commit()
     return Seeded(len(patients), n_visits)
