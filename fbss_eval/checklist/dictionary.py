@@ -14,7 +14,7 @@ from typing import Any
 from . import VERSION
 from . import all_sections
 from .instruments import INSTRUMENTS
-from .rules import RULES
+from .rules.base import RULES
 from .schema import EnableWhen
 from .schema import Field
 from .schema import RepeatGroup
