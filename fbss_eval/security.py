@@ -111,6 +111,8 @@ def restored_form_data() -> MultiDict[str, str] | None:
     user = g.get("user")
     if user is None:
         return None
+    if not form_stash.has_stash(user.id, request.path):  # the usual case: nothing to commit
+        return None
     with unit_of_work():
         data = form_stash.take(user.id, request.path)
     if data is None:

@@ -21,6 +21,13 @@ def stash(user_id: int, path: str, data: dict[str, list[str]]) -> None:
     db.session.flush()
 
 
+def has_stash(user_id: int, path: str) -> bool:
+    """Whether anything is stashed for this user and path (fresh or not)."""
+    return db.session.scalar(
+        sa.select(FormStash.id).where(FormStash.user_id == user_id, FormStash.path == path).limit(1)
+    ) is not None
+
+
 def take(user_id: int, path: str) -> dict[str, list[str]] | None:
     """The data stashed for this user and path, removed as it is taken; None when there is none
     or it is older than ``STASH_LIFETIME`` (an old stash is removed all the same)."""
