@@ -2,7 +2,7 @@
 #   make run    start the app on http://127.0.0.1:$(PORT) with the embedded SQLite database
 #   make test   run the whole suite on SQLite and PostgreSQL (TEST_DATABASE_URL= for SQLite alone)
 #   make bench  performance figures against the targets in design.md section 6
-#   make lint   ruff and bandit
+#   make lint   ruff, mypy (strict for fbss_eval.checklist) and bandit
 
 PYTHON ?= python3
 VENV := .venv
@@ -43,6 +43,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check fbss_eval config.py tests benchmarks
+	$(BIN)/mypy fbss_eval
 	$(BIN)/bandit -q -r fbss_eval config.py -c bandit.yaml
 
 clean:

@@ -197,10 +197,12 @@ def pdf_demo(bench: Bench) -> Measurement:
     from fbss_eval.extensions import db
     from fbss_eval.models import Patient
     from fbss_eval.models import Visit
+    from fbss_eval.services.unit_of_work import unit_of_work
 
     with bench.app.app_context():
         try:
-            seeded = seed_demo(1, 3, 2026)
+            with unit_of_work():
+                seeded = seed_demo(1, 3, 2026)
         except Exception as exc:  # noqa: BLE001 - the seeder is optional for this figure
             return Measurement(name, [], target=0.5, notes=[f"skipped: the demo seeder failed ({type(exc).__name__})"])
         visit_id = db.session.scalar(

@@ -20,6 +20,7 @@ from .models import Role
 from .models import User
 from .services import users as user_service
 from .services.passwords import password_problem
+from .services.unit_of_work import unit_of_work
 
 
 def init_app(app: Flask) -> None:
@@ -56,10 +57,10 @@ def create_user(username: str, role: str, full_name: str | None, password_stdin:
     """Create an account; the password is prompted twice (or read from stdin)."""
     password = _read_password(password_stdin, username)
     try:
-        user_service.create_user(username, full_name or username, role, password)
+        with unit_of_work():
+            user_service.create_user(username, full_name or username, role, password)
     except user_service.DuplicateUsernameError:
         raise click.ClickException(f"A user named {username!r} already exists.") from None
-    db.session.commit()
     click.echo(f"Created {role} {username}.")
 
 
@@ -70,9 +71,9 @@ def set_password(username: str, password_stdin: bool) -> None:
     """Set a user's password (ends their sessions and lifts any lock)."""
     user = _user(username)
     password = _read_password(password_stdin, username)
-    user_service.reset_password(user, password, by=None)
-    user_service.unlock_user(user, by=None)
-    db.session.commit()
+    with unit_of_work():
+        user_service.reset_password(user, password, by=None)
+        user_service.unlock_user(user, by=None)
     click.echo(f"Password of {username} changed; their sessions were ended.")
 
 
@@ -81,8 +82,8 @@ def set_password(username: str, password_stdin: bool) -> None:
 def deactivate_user(username: str) -> None:
     """Stop a user from logging in and end their sessions."""
     user = _user(username)
-    user_service.deactivate(user, by=None)
-    db.session.commit()
+    with unit_of_work():
+        user_service.deactivate(user, by=None)
     click.echo(f"{username} deactivated.")
 
 
@@ -92,8 +93,8 @@ def ensure_admin() -> None:
     if db.session.scalar(sa.select(sa.func.count(User.id))):
         return
     password = secrets.token_urlsafe(12)
-    user_service.create_user("admin", "Administrator", Role.ADMIN.value, password)
-    db.session.commit()
+    with unit_of_work():
+        user_service.create_user("admin", "Administrator", Role.ADMIN.value, password)
     line = "=" * 64
     click.echo(f"{line}\nFirst run: created the account 'admin' with the password\n\n    {password}\n")
     click.echo(f"It is shown only this once. Log in and change it (the Password link at the top right).\n{line}")
@@ -107,7 +108,8 @@ def seed_demo(n_patients: int, visits_per_patient: int, seed: int) -> None:
     """Add deterministic synthetic patients (and their visits) for demonstration."""
     from .demo import seed as run_seed
 
-    created = run_seed(n_patients, visits_per_patient, seed)
+    with unit_of_work():
+        created = run_seed(n_patients, visits_per_patient, seed)
     click.echo(f"Added {created.patients} patients and {created.visits} visits (seed {seed}).")
 
 
@@ -171,8 +173,8 @@ def export_pdf(visit_id: int, output: Path, full: bool) -> None:
     if visit is None:
         raise click.ClickException(f"No visit {visit_id}.")
     output.parent.mkdir(parents=True, exist_ok=True)
-    export_one(visit, output, full=full)
-    db.session.commit()
+    with unit_of_work():
+        export_one(visit, output, full=full)
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes).")
 
 

@@ -8,13 +8,11 @@ stashed for the same user and offered back after they log in again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import Flask
 from flask import abort
 from flask import flash
@@ -26,18 +24,16 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .extensions import db
-from .models import FormStash
 from .models import User
-from .models.base import now_utc
 from .services import auth as auth_service
+from .services import form_stash
+from .services.unit_of_work import unit_of_work
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 SESSION_KEY = "sid"
 # Record ids are INTEGER columns: a larger number in a URL cannot name a record (and would make
 # the database driver raise instead of finding nothing).
 MAX_RECORD_ID = 2**31 - 1
-STASH_LIFETIME = timedelta(hours=12)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,11 +102,8 @@ def load_user() -> Response | None:
 
 def _stash_form(user_id: int) -> None:
     data = {k: v for k, v in request.form.to_dict(flat=False).items() if k != "csrf_token"}
-    db.session.execute(
-        sa.delete(FormStash).where(FormStash.user_id == user_id, FormStash.path == request.path)
-    )
-    db.session.add(FormStash(user_id=user_id, path=request.path, data=data))
-    db.session.commit()
+    with unit_of_work():
+        form_stash.stash(user_id, request.path, data)
 
 
 def restored_form_data() -> MultiDict[str, str] | None:
@@ -118,15 +111,11 @@ def restored_form_data() -> MultiDict[str, str] | None:
     user = g.get("user")
     if user is None:
         return None
-    stash = db.session.scalar(
-        sa.select(FormStash).where(FormStash.user_id == user.id, FormStash.path == request.path)
-    )
-    if stash is None:
+    if not form_stash.has_stash(user.id, request.path):  # the usual case: nothing to commit
         return None
-    data, fresh = stash.data, now_utc() - stash.created_at < STASH_LIFETIME
-    db.session.delete(stash)
-    db.session.commit()
-    if not fresh:
+    with unit_of_work():
+        data = form_stash.take(user.id, request.path)
+    if data is None:
         return None
     flash("The form below holds what you typed before your session ended. Check and save it.", "info")
     return MultiDict([(k, v) for k, values in data.items() for v in values])

@@ -62,23 +62,55 @@ def browser_available() -> bool:
     return Path(CHROMIUM).exists()
 
 
+BROWSER_MISSING = (
+    f"the browser tests need Chromium and Playwright: Chromium was not found at {CHROMIUM} or Playwright "
+    "is not installed. Install Chromium with `apt-get install chromium` (or set CHROMIUM_PATH to a "
+    "Chromium binary) and Playwright with `make .venv/.installed`; or leave the browser tests out "
+    "explicitly with `-m 'not browser'`."
+)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    browser = (
-        f"browser tests: run with {CHROMIUM}"
-        if browser_available()
-        else f"browser tests: NOT RUN (Chromium not found at {CHROMIUM} or Playwright missing)"
-    )
+    browser = f"browser tests: run with {CHROMIUM}" if browser_available() else (
+        f"browser tests: WILL FAIL (Chromium not found at {CHROMIUM} or Playwright missing)")
     return [f"databases: {', '.join(DATABASES)}", browser]
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if browser_available():
-        return
-    kept = [item for item in items if "browser" not in item.keywords]
-    deselected = [item for item in items if "browser" in item.keywords]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
+def pytest_configure(config: pytest.Config) -> None:
+    """With TEST_DATABASE_URL set, its server must answer: fail at once, not run SQLite only."""
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if raw and not hasattr(config, "workerinput"):  # the controller (or the only process) checks
+        problem = postgres_problem(raw)
+        if problem:
+            raise pytest.UsageError(problem)
+
+
+def postgres_problem(raw: str) -> str | None:
+    """Why the PostgreSQL server of ``raw`` cannot be used, or None when it answers."""
+    url = sa.make_url(normalise_database_url(raw))
+    errors = []
+    for candidate in (url, url.set(database="postgres")):  # the database itself, else the server
+        engine = sa.create_engine(candidate, connect_args={"connect_timeout": 5})
+        try:
+            with engine.connect():
+                return None
+        except sa.exc.OperationalError as exc:
+            errors.append(str(exc.orig or exc).strip().splitlines()[0])
+        finally:
+            engine.dispose()
+    return (
+        f"TEST_DATABASE_URL is set ({url.render_as_string(hide_password=True)}) but its PostgreSQL server "
+        f"does not answer: {errors[0]}. Start it (e.g. `pg_ctlcluster <version> main start`) and create "
+        "the database, or unset TEST_DATABASE_URL to run on SQLite only."
+    )
+
+
+@pytest.fixture(autouse=True)
+def _browser_required(request: pytest.FixtureRequest) -> None:
+    """Without Chromium or Playwright every browser test fails, saying how to install them (it is
+    never silently left out)."""
+    if request.node.get_closest_marker("browser") is not None and not browser_available():
+        pytest.fail(BROWSER_MISSING, pytrace=False)
 
 
 def migrate_to_head(url: str) -> None:

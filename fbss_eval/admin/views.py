@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-from datetime import datetime
-from datetime import time
-from datetime import timedelta
-
 import sqlalchemy as sa
 from flask import Blueprint
 from flask import abort
@@ -21,11 +16,13 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..forms.base import EmptyForm
-from ..models import AuditEvent
 from ..models import User
 from ..models.base import now_utc
 from ..security import admin_required
 from ..services import users as service
+from ..services.audit_query import AuditFilter
+from ..services.audit_query import PageOutOfRangeError
+from ..services.audit_query import search_audit
 from ..services.passwords import password_problem
 from .forms import AuditFilterForm
 from .forms import UserForm
@@ -115,33 +112,18 @@ def user_unlock(user_id: int) -> Response:
 def audit() -> str:
     """The audit trail, newest first, with filters."""
     form = AuditFilterForm(request.args)
-    valid = form.validate()
-    stmt = sa.select(AuditEvent)
-    if valid:
-        if form.user.data:
-            stmt = stmt.where(sa.func.lower(AuditEvent.username) == form.user.data.lower())
-        if form.action.data:
-            stmt = stmt.where(AuditEvent.action == form.action.data)
-        if form.entity.data:
-            stmt = stmt.where(AuditEvent.entity == form.entity.data)
-        if form.entity_id.data:
-            entity_id = int(form.entity_id.data)
-            # Ids are INTEGER columns: a larger number matches nothing (PostgreSQL would overflow).
-            stmt = stmt.where(AuditEvent.entity_id == entity_id if entity_id <= 2**31 - 1 else sa.false())
-        if form.since.data:
-            stmt = stmt.where(AuditEvent.at >= datetime.combine(form.since.data, time(), UTC))
-        if form.until.data:
-            end = datetime.combine(form.until.data, time(), UTC) + timedelta(days=1)
-            stmt = stmt.where(AuditEvent.at < end)
-    per_page = current_app.config["AUDIT_PER_PAGE"]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    if (page - 1) * per_page > 2**31 - 1:  # beyond any INTEGER id; the driver would overflow
-        abort(404)
-    rows = db.session.scalars(
-        stmt.order_by(AuditEvent.id.desc()).limit(per_page + 1).offset((page - 1) * per_page)
-    ).all()
-    if page > 1 and not rows:
+    filters = AuditFilter()
+    if form.validate():
+        filters = AuditFilter(
+            user=form.user.data or None, action=form.action.data or None, entity=form.entity.data or None,
+            entity_id=int(form.entity_id.data) if form.entity_id.data else None,
+            since=form.since.data, until=form.until.data,
+        )
+    try:
+        found = search_audit(filters, request.args.get("page", 1, type=int) or 1,
+                             current_app.config["AUDIT_PER_PAGE"])
+    except PageOutOfRangeError:
         abort(404)
     return render_template(
-        "admin/audit.html", form=form, events=rows[:per_page], page=page, has_next=len(rows) > per_page
+        "admin/audit.html", form=form, events=found.events, page=found.page, has_next=found.has_next
     )

@@ -14,7 +14,7 @@ from typing import Any
 from . import VERSION
 from . import all_sections
 from .instruments import INSTRUMENTS
-from .rules import RULES
+from .rules.base import RULES
 from .schema import EnableWhen
 from .schema import Field
 from .schema import RepeatGroup
@@ -94,12 +94,13 @@ def report_rows() -> list[dict[str, Any]]:
     from .rules import candidacy
     from .rules import classification
 
-    functions = (classification.icd11_cpss_check, candidacy.scs_candidacy,
-                 candidacy.biologic_disc_repair_candidacy, candidacy.revision_surgery_considerations)
+    functions = (("classification", classification.icd11_cpss_check), ("candidacy", candidacy.scs_candidacy),
+                 ("candidacy", candidacy.biologic_disc_repair_candidacy),
+                 ("candidacy", candidacy.revision_surgery_considerations))
     return [
-        {"kind": "report", "section": fn.__module__.rsplit(".", 1)[-1], "field": fn.__name__,
+        {"kind": "report", "section": module, "field": fn.__name__,
          "label": (fn.__doc__ or "").strip().splitlines()[0], "version": VERSION}
-        for fn in functions
+        for module, fn in functions
     ]
 
 

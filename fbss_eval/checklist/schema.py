@@ -75,7 +75,7 @@ class EnableWhen:
                 number = float(current)
             except (TypeError, ValueError):
                 return False
-            return number >= self.value if self.op == "gte" else number <= self.value
+            return bool(number >= self.value if self.op == "gte" else number <= self.value)
         raise ValueError(f"unknown operator {self.op!r}")
 
 

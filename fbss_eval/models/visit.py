@@ -1,7 +1,9 @@
 """Visits, their section answers, and the projections written with every save.
 
-Status is an explicit state machine (``services/visits.py`` holds the transitions), also enforced
-by check constraints: ``draft -> signed -> amending -> signed (revision n+1)``.
+Status is an explicit state machine (``services/transitions.py`` holds the allowed transitions), also
+enforced by check constraints: ``draft -> signed -> amending -> signed (revision n+1)``. Status
+columns are enum-typed in Python and stored as the same short strings as before (no native enum
+type, no extra constraint: the check constraints below hold the states).
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ class SectionStatus(enum.StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
+def status_type(enum_class: type[enum.StrEnum], length: int) -> sa.Enum:
+    """A status column's type: the enum in Python, ``VARCHAR(length)`` of its values in the database."""
+    return sa.Enum(
+        enum_class, native_enum=False, length=length, create_constraint=False,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
 class Visit(Base):
     """One consult of one patient, captured with one checklist version."""
 
@@ -57,7 +68,7 @@ class Visit(Base):
     clinician_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     visit_date: Mapped[date] = mapped_column(index=True)
     visit_type: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(12), default=VisitStatus.DRAFT.value, index=True)
+    status: Mapped[VisitStatus] = mapped_column(status_type(VisitStatus, 12), default=VisitStatus.DRAFT, index=True)
     checklist_version: Mapped[str] = mapped_column(sa.String(20))
     revision: Mapped[int] = mapped_column(default=0)
     version_id: Mapped[int] = mapped_column(default=1)
@@ -81,7 +92,7 @@ class Visit(Base):
     @property
     def editable(self) -> bool:
         """Drafts and amendments can change; a signed visit cannot."""
-        return self.status in (VisitStatus.DRAFT.value, VisitStatus.AMENDING.value)
+        return self.status in (VisitStatus.DRAFT, VisitStatus.AMENDING)
 
 
 class VisitSection(Base):
@@ -102,7 +113,7 @@ class VisitSection(Base):
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     section_key: Mapped[str] = mapped_column(sa.String(40))
     answers: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
-    status: Mapped[str] = mapped_column(sa.String(16), default=SectionStatus.EMPTY.value)
+    status: Mapped[SectionStatus] = mapped_column(status_type(SectionStatus, 16), default=SectionStatus.EMPTY)
     n_answered: Mapped[int] = mapped_column(default=0)
     n_required: Mapped[int] = mapped_column(default=0)
     not_assessed_reason: Mapped[str | None] = mapped_column(sa.String(20))

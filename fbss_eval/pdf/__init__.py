@@ -36,7 +36,7 @@ def pdf_filename(mrn: str, visit_date: date, visit_id: int | None = None, *, ful
 
 def stored_signed_pdf(visit: Visit) -> bytes | None:
     """A signed visit's stored PDF (checked against its SHA-256), or None when there is none."""
-    if visit.status != VisitStatus.SIGNED.value:
+    if visit.status != VisitStatus.SIGNED:
         return None
     row = db.session.execute(
         sa.select(Visit.signed_pdf, Visit.signed_pdf_sha256).where(Visit.id == visit.id)

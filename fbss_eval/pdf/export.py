@@ -24,6 +24,7 @@ from flask import Flask
 from ..extensions import db
 from ..models import Visit
 from ..services import audit
+from ..services.unit_of_work import unit_of_work
 from . import pdf_filename
 from . import visit_pdf
 
@@ -101,8 +102,10 @@ def export_many(
     directory.mkdir(parents=True, exist_ok=True)
     overrides = {key: app.config[key] for key in WORKER_CONFIG_KEYS if key in app.config}
     results: list[Exported] = []
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(ids) or 1)), mp_context=get_context("spawn"),
-                             initializer=_worker_init, initargs=(overrides,)) as pool:
+    with unit_of_work(), ProcessPoolExecutor(  # the audit rows are committed once, at the end
+        max_workers=max(1, min(jobs, len(ids) or 1)), mp_context=get_context("spawn"),
+        initializer=_worker_init, initargs=(overrides,),
+    ) as pool:
         futures = [pool.submit(_worker_render, visit_id, str(directory), full) for visit_id in ids]
         for future in as_completed(futures):
             result = future.result()
@@ -111,5 +114,4 @@ def export_many(
                              {"via": "cli", "file": result.filename, "document": "record" if full else "summary"})
             results.append(result)
             progress(result)
-    db.session.commit()
     return sorted(results, key=lambda r: r.visit_id)

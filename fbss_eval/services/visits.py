@@ -33,9 +33,10 @@ from ..models import User
 from ..models import Visit
 from ..models import VisitAlert
 from ..models import VisitSection
-from ..models import VisitStatus
 from ..models.base import now_utc
 from . import audit
+from .transitions import VISIT_START
+from .transitions import set_section_status
 
 # History that stays true from one visit to the next: offered again for the clinician to confirm.
 CARRY_FORWARD = ("surgical_history", "imaging", "electrodiagnostics", "blocks", "treatments")
@@ -81,9 +82,36 @@ def sections_of(visit: Visit) -> tuple[Section, ...]:
     return sections_for(visit.checklist_version, _optional_instruments())
 
 
+def find_section(visit: Visit, key: str) -> Section | None:
+    """The section ``key`` of the checklist this visit is read with, or None."""
+    return next((section for section in sections_of(visit) if section.key == key), None)
+
+
 def can_edit(user: User, visit: Visit) -> bool:
     """Clinicians edit their own unsigned visits; admins any unsigned visit."""
     return visit.editable and (user.is_admin or visit.clinician_id == user.id)
+
+
+def find_visit(visit_id: int) -> Visit | None:
+    """The visit with this id, or None."""
+    return db.session.get(Visit, visit_id)
+
+
+def find_patient(patient_id: int) -> Patient | None:
+    """The patient a visit is started for, or None."""
+    return db.session.get(Patient, patient_id)
+
+
+def find_alert(visit: Visit, alert_id: int) -> VisitAlert | None:
+    """One of this visit's alerts, or None (also when the id names another visit's alert)."""
+    alert = db.session.get(VisitAlert, alert_id)
+    return alert if alert is not None and alert.visit_id == visit.id else None
+
+
+def user_name(user_id: int | None) -> str | None:
+    """The full name of a user (who saved a section), or None."""
+    user = db.session.get(User, user_id) if user_id else None
+    return user.full_name if user else None
 
 
 def section_rows(visit: Visit) -> dict[str, VisitSection]:
@@ -98,7 +126,7 @@ def recorded_answers(sections: Iterable[Section], rows: Mapping[str, VisitSectio
     return {
         section.key: visible_answers(section, rows[section.key].answers or {})
         for section in sections
-        if section.key in rows and rows[section.key].status != SectionStatus.NOT_ASSESSED.value
+        if section.key in rows and rows[section.key].status != SectionStatus.NOT_ASSESSED
     }
 
 
@@ -128,7 +156,7 @@ def start_visit(patient: Patient, clinician: User, visit_date: date, visit_type:
         clinician_id=clinician.id,
         visit_date=visit_date,
         visit_type=visit_type,
-        status=VisitStatus.DRAFT.value,
+        status=VISIT_START,
         checklist_version=current_version(),
     )
     db.session.add(visit)
@@ -219,7 +247,7 @@ def save_sections(
         row.rev += 1
         row.not_assessed_reason = None
         row.carried_forward_from = None
-        row.status = SectionStatus.IN_PROGRESS.value  # recompute sets the real status
+        set_section_status(row, SectionStatus.IN_PROGRESS)  # recompute sets the real status
         row.updated_by_id = by.id
         row.updated_at = now_utc()
         if section.key == "visit":
@@ -254,7 +282,7 @@ def mark_not_assessed(visit: Visit, section: Section, reason: str, expected_rev:
         rows[section.key] = row
     if row.rev != expected_rev:
         raise StaleSectionError(row)
-    row.status = SectionStatus.NOT_ASSESSED.value
+    set_section_status(row, SectionStatus.NOT_ASSESSED)
     row.not_assessed_reason = reason
     row.rev += 1
     row.updated_by_id = by.id
@@ -271,13 +299,14 @@ def recompute(visit: Visit, rows: Mapping[str, VisitSection]) -> Evaluation:
     required_done = required = 0
     for section in sections:
         row = rows.get(section.key)
-        if row is not None and row.status != SectionStatus.NOT_ASSESSED.value:
+        if row is not None and row.status != SectionStatus.NOT_ASSESSED:
             prog = evaluation.progress[section.key]
-            row.status, row.n_answered, row.n_required = prog.status, prog.answered, prog.required
+            set_section_status(row, SectionStatus(prog.status))
+            row.n_answered, row.n_required = prog.answered, prog.required
         if section.required:
             required += 1
             required_done += row is not None and row.status in (
-                SectionStatus.COMPLETE.value, SectionStatus.NOT_ASSESSED.value)
+                SectionStatus.COMPLETE, SectionStatus.NOT_ASSESSED)
     visit.completeness_pct = round(100 * required_done / required) if required else 100
     _write_scores(visit, evaluation)
     _write_findings(visit, rows)
@@ -299,7 +328,7 @@ def _write_scores(visit: Visit, evaluation: Evaluation) -> None:
 def _write_findings(visit: Visit, rows: Mapping[str, VisitSection]) -> None:
     db.session.execute(sa.delete(Finding).where(Finding.visit_id == visit.id))
     row = rows.get("differential")
-    answers = row.answers if row is not None and row.status != SectionStatus.NOT_ASSESSED.value else {}
+    answers = row.answers if row is not None and row.status != SectionStatus.NOT_ASSESSED else {}
     for category in PAIN_GENERATORS:
         likelihood = (answers or {}).get(f"lh_{category.value}")
         if likelihood and likelihood != "not_assessed":

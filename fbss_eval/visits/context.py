@@ -1,4 +1,6 @@
-"""What every visit page shows around its content: header, alert banner, section navigation."""
+"""What every visit page shows around its content: header, alert banner, section navigation.
+
+Everything it reads comes from ``services.visits``; it queries nothing itself."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ from ..models import Visit
 from ..services import visits as service
 
 STATUS_LABELS = {
-    SectionStatus.EMPTY.value: "Not started",
-    SectionStatus.IN_PROGRESS.value: "In progress",
-    SectionStatus.COMPLETE.value: "Complete",
-    SectionStatus.NOT_ASSESSED.value: "Not assessed",
+    SectionStatus.EMPTY: "Not started",
+    SectionStatus.IN_PROGRESS: "In progress",
+    SectionStatus.COMPLETE: "Complete",
+    SectionStatus.NOT_ASSESSED: "Not assessed",
 }
 
 
@@ -25,7 +27,7 @@ def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
     nav = []
     for index, section in enumerate(sections):
         row = rows.get(section.key)
-        status = row.status if row else SectionStatus.EMPTY.value
+        status = row.status if row else SectionStatus.EMPTY
         nav.append({
             "key": section.key,
             "number": index + 1,
@@ -52,5 +54,5 @@ def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
         "alerts": alerts,
         "pending_alerts": [a for a in alerts if a.pending],
         "editable": service.can_edit(g.user, visit),
-        "done_count": sum(1 for item in nav if item["status"] in ("complete", "not_assessed")),
+        "done_count": sum(1 for item in nav if item["status"] in (SectionStatus.COMPLETE, SectionStatus.NOT_ASSESSED)),
     }

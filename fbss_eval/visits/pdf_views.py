@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import g
 
 from ..database import write_transaction
-from ..extensions import db
-from ..models import Visit
-from ..services import audit
+from ..services import visit_pdfs
+from ..services import visits
+from ..services.unit_of_work import unit_of_work
 
 bp = Blueprint("visit_pdf", __name__)
 
@@ -29,25 +30,17 @@ def record(visit_id: int) -> Response:
 
 
 def _pdf_response(visit_id: int, *, full: bool) -> Response:
-    from ..pdf import pdf_filename
-    from ..pdf import render_visit
-    from ..pdf import stored_signed_pdf
-
-    visit = db.get_or_404(Visit, visit_id)
-    stored = None if full else stored_signed_pdf(visit)
-    pdf = stored if stored is not None else render_visit(visit, full=full)
-    filename = pdf_filename(visit.patient.mrn, visit.visit_date, full=full)
     user_id, username = g.user.id, g.user.username
-    # Reads and the render happen in a read transaction; the audit row in a short write one
-    # (on SQLite: BEGIN IMMEDIATE, so no writer waits for a render and no snapshot goes stale).
-    db.session.commit()
+    # Reads and the render happen in a read transaction, ended when the first block closes; the
+    # audit row in a short write one (on SQLite: BEGIN IMMEDIATE, so no writer waits for a render
+    # and no snapshot goes stale).
+    with unit_of_work():
+        visit = visits.find_visit(visit_id) or abort(404)
+        pdf = visit_pdfs.visit_pdf(visit, full=full)
     write_transaction()
-    audit.record("export_pdf", "visit", visit_id,
-                 {"via": "web", "document": "record" if full else "summary",
-                  "pdf": "stored" if stored is not None else "rendered"},
-                 user_id=user_id, username=username)
-    db.session.commit()
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    with unit_of_work():
+        visit_pdfs.record_download(visit_id, pdf, full=full, by_id=user_id, by_username=username)
+    response = Response(pdf.content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{pdf.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

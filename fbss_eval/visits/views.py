@@ -1,6 +1,7 @@
 """Visit pages: start a visit, fill its sections, see its summary, acknowledge alerts.
 
-Views stay thin: they parse forms, call ``services.visits``, commit once and redirect.
+Views stay thin: they parse forms, call ``services.visits`` inside ``unit_of_work()`` (the one
+commit of the request) and redirect or render. They touch no session and build no query.
 """
 
 from __future__ import annotations
@@ -21,21 +22,18 @@ from werkzeug.wrappers import Response
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.rules.blocks import block_outcome
 from ..checklist.schema import Section
-from ..extensions import db
 from ..forms.builder import SectionForm
 from ..forms.builder import add_row
 from ..forms.builder import formdata_from_answers
 from ..forms.builder import remove_row
 from ..forms.builder import row_answers
 from ..forms.builder import section_form_class
-from ..models import Patient
-from ..models import User
 from ..models import Visit
-from ..models import VisitAlert
 from ..security import restored_form_data
 from ..security import safe_next
 from ..services import visits as service
 from ..services.audit import diff as audit_diff
+from ..services.unit_of_work import unit_of_work
 from .context import visit_context
 from .forms import AcknowledgeForm
 from .forms import NotAssessedForm
@@ -45,14 +43,11 @@ bp = Blueprint("visits", __name__)
 
 
 def _visit_or_404(visit_id: int) -> Visit:
-    return db.get_or_404(Visit, visit_id)
+    return service.find_visit(visit_id) or abort(404)
 
 
 def _section_or_404(visit: Visit, key: str) -> Section:
-    for section in service.sections_of(visit):
-        if section.key == key:
-            return section
-    abort(404)
+    return service.find_section(visit, key) or abort(404)
 
 
 def _require_edit(visit: Visit) -> None:
@@ -63,13 +58,13 @@ def _require_edit(visit: Visit) -> None:
 @bp.route("/patients/<int:patient_id>/visits/new", methods=["GET", "POST"])
 def start(patient_id: int) -> str | Response:
     """Open a new draft visit for a patient."""
-    patient = db.get_or_404(Patient, patient_id)
+    patient = service.find_patient(patient_id) or abort(404)
     form = StartVisitForm()
     if request.method == "GET" and not form.visit_type.data:
         form.visit_type.data = "follow_up" if service.previous_visit(patient.id) else "initial"
     if form.validate_on_submit() and form.visit_date.data is not None:
-        visit = service.start_visit(patient, g.user, form.visit_date.data, form.visit_type.data or "")
-        db.session.commit()
+        with unit_of_work():
+            visit = service.start_visit(patient, g.user, form.visit_date.data, form.visit_type.data or "")
         flash("Visit started. Sections from the previous visit were carried forward: confirm or change them.", "info")
         return redirect(url_for("visits.section", visit_id=visit.id, key="red_flags"))
     return render_template("visits/start.html", form=form, patient=patient,
@@ -109,11 +104,10 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     if not valid:
         return _render(form, ctx, spec, status=422)
     try:
-        result = service.save_section(visit, spec, form.answers(), _rev(), g.user)
-    except service.StaleSectionError as exc:
-        db.session.rollback()
+        with unit_of_work():
+            result = service.save_section(visit, spec, form.answers(), _rev(), g.user)
+    except service.StaleSectionError as exc:  # rolled back whole by unit_of_work
         return _render(form, ctx, spec, status=409, conflict=exc.current)
-    db.session.commit()
     flash(f"{spec.title}: saved ({len(result.changes)} change{'s' if len(result.changes) != 1 else ''}).", "success")
     if action == "save_next" and ctx["next_key"]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=ctx["next_key"]))
@@ -162,18 +156,13 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
         },
         block_outcomes=[block_outcome(r, settings) for r in saved_rows],
         conflict=conflict,
-        conflict_by=_user_name(conflict.updated_by_id) if conflict else None,
+        conflict_by=service.user_name(conflict.updated_by_id) if conflict else None,
         conflict_fields=_differing(spec, conflict.answers, current) if conflict else [],
         not_assessed_form=NotAssessedForm(formdata=None, rev=row.rev if row else 0),
         not_assessed_reasons=service.NOT_ASSESSED_REASONS,
         **ctx,
     )
     return html, status
-
-
-def _user_name(user_id: int | None) -> str | None:
-    user = db.session.get(User, user_id) if user_id else None
-    return user.full_name if user else None
 
 
 def _differing(spec: Section, saved: dict[str, Any], mine: dict[str, Any]) -> list[str]:
@@ -193,12 +182,11 @@ def not_assessed(visit_id: int, key: str) -> Response | tuple[str, int]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=key))
     try:
         rev = int(form.rev.data or -1)
-        service.mark_not_assessed(visit, spec, form.reason.data or "", rev, g.user)
-    except (ValueError, service.StaleSectionError):
-        db.session.rollback()
+        with unit_of_work():
+            service.mark_not_assessed(visit, spec, form.reason.data or "", rev, g.user)
+    except (ValueError, service.StaleSectionError):  # rolled back whole by unit_of_work
         flash("The section changed since you opened it; check it and try again.", "warning")
         return redirect(url_for("visits.section", visit_id=visit.id, key=key))
-    db.session.commit()
     flash(f"{spec.title}: marked not assessed.", "success")
     return redirect(url_for("visits.section", visit_id=visit.id, key=key))
 
@@ -207,9 +195,7 @@ def not_assessed(visit_id: int, key: str) -> Response | tuple[str, int]:
 def acknowledge(visit_id: int, alert_id: int) -> str | Response:
     """Acknowledge an alert with the action taken."""
     visit = _visit_or_404(visit_id)
-    alert = db.session.get(VisitAlert, alert_id)
-    if alert is None or alert.visit_id != visit.id:
-        abort(404)
+    alert = service.find_alert(visit, alert_id) or abort(404)
     form = AcknowledgeForm()
     if request.method == "POST":
         _require_edit(visit)
@@ -218,8 +204,8 @@ def acknowledge(visit_id: int, alert_id: int) -> str | Response:
             flash("This alert is not waiting for an acknowledgement.", "info")
             return redirect(back)
         if form.validate():
-            service.acknowledge_alert(visit, alert, form.action_taken.data or "", g.user)
-            db.session.commit()
+            with unit_of_work():
+                service.acknowledge_alert(visit, alert, form.action_taken.data or "", g.user)
             flash("Alert acknowledged.", "success")
             return redirect(back)
     return render_template("visits/acknowledge.html", form=form, alert=alert, **visit_context(visit))

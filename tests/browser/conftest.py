@@ -13,8 +13,10 @@ from werkzeug.serving import make_server
 
 from fbss_eval import create_app
 from fbss_eval.extensions import db
+from tests.conftest import BROWSER_MISSING
 from tests.conftest import CHROMIUM
 from tests.conftest import PASSWORD
+from tests.conftest import browser_available
 from tests.conftest import migrate_to_head
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -53,6 +55,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    if not browser_available():  # a clear failure, before Playwright's own error
+        pytest.fail(BROWSER_MISSING, pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from fractions import Fraction
 
+from ..schema import Alert
 from ..schema import Answers
 from ..schema import EnableWhen
 from ..schema import Field
@@ -90,15 +91,51 @@ def not_scored(
     n_items: int,
     subscores: Mapping[str, float | None] | None = None,
     notes: Sequence[str] = (),
+    alerts: Sequence[Alert] = (),
+    band: tuple[str, str] | None = None,
+    positive: bool | None = None,
 ) -> Result:
-    """A result with no score; ``reason`` is the first note."""
+    """A result with no score; ``reason`` is the first note. A screen may still give a band (and a
+    positive / negative verdict) from part of its items, e.g. the DN4 interview without the
+    examination."""
     return Result(
         instrument=instrument,
         score=None,
+        band=band[0] if band else None,
+        band_label=band[1] if band else None,
         n_answered=n_answered,
         n_items=n_items,
         subscores=dict(subscores or {}),
+        alerts=tuple(alerts),
         notes=(reason, *notes),
+        positive=positive,
+    )
+
+
+def scored(
+    instrument: str,
+    score: float,
+    *,
+    n_answered: int,
+    n_items: int,
+    band: tuple[str, str] | None = None,
+    subscores: Mapping[str, float | None] | None = None,
+    notes: Sequence[str] = (),
+    alerts: Sequence[Alert] = (),
+    positive: bool | None = None,
+) -> Result:
+    """A scored result; ``band`` is ``(key, label)`` as ``band_upper`` / ``band_lower`` return it."""
+    return Result(
+        instrument=instrument,
+        score=score,
+        band=band[0] if band else None,
+        band_label=band[1] if band else None,
+        n_answered=n_answered,
+        n_items=n_items,
+        subscores=dict(subscores or {}),
+        alerts=tuple(alerts),
+        notes=tuple(notes),
+        positive=positive,
     )
 
 

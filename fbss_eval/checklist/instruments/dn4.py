@@ -19,6 +19,8 @@ from .base import YES_NO
 from .base import Instrument
 from .common import answered
 from .common import item
+from .common import not_scored
+from .common import scored
 from .common import scores_of
 from .common import total
 
@@ -91,14 +93,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
 
     if interview is None:
         n_missing = sum(scores[key] is None for key in interview_keys)
-        return Result(
-            instrument=KEY,
-            score=None,
-            subscores=subscores,
-            notes=(f"{n_missing} interview item(s) missing; DN4 needs items 1-7",),
-            n_answered=n_answered,
-            n_items=n_items,
-        )
+        reason = f"{n_missing} interview item(s) missing; DN4 needs items 1-7"
+        return not_scored(KEY, reason, n_answered=n_answered, n_items=n_items, subscores=subscores)
     interview_note = _interview_text(int(interview))
     if exam is None:
         why = (
@@ -109,16 +105,11 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
             else "examination not recorded"
         )
         interview_positive = interview >= INTERVIEW_CUTOFF
-        return Result(
-            instrument=KEY,
-            score=None,
-            band="interview_positive" if interview_positive else "interview_negative",
-            band_label=f"{interview_note}; DN4/10 not reported ({why})",
-            subscores=subscores,
-            notes=(f"DN4/10 not reported: {why}", interview_note),
-            positive=interview_positive,
-            n_answered=n_answered,
-            n_items=n_items,
+        return not_scored(
+            KEY, f"DN4/10 not reported: {why}", n_answered=n_answered, n_items=n_items, subscores=subscores,
+            notes=(interview_note,), positive=interview_positive,
+            band=("interview_positive" if interview_positive else "interview_negative",
+                  f"{interview_note}; DN4/10 not reported ({why})"),
         )
     full = interview + exam
     positive = full >= CUTOFF
@@ -126,17 +117,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     notes = [f"DN4 {int(full)}/10 — {verdict} (cut-off >= 4)", interview_note]
     if positive != (interview >= INTERVIEW_CUTOFF):
         notes.append("DN4/10 and DN4-interview disagree; DN4/10 (with examination) applies")
-    return Result(
-        instrument=KEY,
-        score=full,
-        band="positive" if positive else "negative",
-        band_label=f"DN4 {int(full)}/10 — {verdict}",
-        subscores=subscores,
-        notes=tuple(notes),
-        positive=positive,
-        n_answered=n_answered,
-        n_items=n_items,
-    )
+    return scored(KEY, full, n_answered=n_answered, n_items=n_items, subscores=subscores, notes=notes,
+                  band=("positive" if positive else "negative", f"DN4 {int(full)}/10 — {verdict}"), positive=positive)
 
 
 INSTRUMENT = Instrument(

@@ -15,7 +15,9 @@ from ..settings import ScoringSettings
 from .base import Instrument
 from .base import scale
 from .common import answered
+from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 from .common import total
 
@@ -48,15 +50,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     if work is None:
         notes.append("FABQ-W not scored: work items (6, 7, 9-12, 15) incomplete")
     if pa is None:
-        notes.insert(0, "FABQ-PA not scored: physical-activity items (2-5) incomplete")
-        return Result(
-            instrument=KEY,
-            score=None,
-            n_answered=n_answered,
-            n_items=len(ITEMS),
-            subscores=subscores,
-            notes=tuple(notes),
-        )
+        return not_scored(KEY, "FABQ-PA not scored: physical-activity items (2-5) incomplete",
+                          n_answered=n_answered, n_items=len(ITEMS), subscores=subscores, notes=notes)
     flags: list[str] = []
     if pa > settings.fabq_pa_above:
         flags.append(f"FABQ-PA > {settings.fabq_pa_above}")
@@ -65,17 +60,9 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     if work is not None and work > W_RTW_ABOVE:
         notes.append(f"FABQ-W > {W_RTW_ABOVE}: return-to-work risk (acute occupational LBP)")
     notes.append("Cut-offs are context-specific; none validated for PSPS-T2")
-    return Result(
-        instrument=KEY,
-        score=pa,
-        band="elevated" if flags else "not_elevated",
-        band_label="; ".join(flags) if flags else "Below FABQ cut-offs",
-        n_answered=n_answered,
-        n_items=len(ITEMS),
-        subscores=subscores,
-        notes=tuple(notes),
-        positive=bool(flags),
-    )
+    band = ("elevated", "; ".join(flags)) if flags else ("not_elevated", "Below FABQ cut-offs")
+    return scored(KEY, pa, n_answered=n_answered, n_items=len(ITEMS), band=band, subscores=subscores, notes=notes,
+                  positive=bool(flags))
 
 
 INSTRUMENT = Instrument(

@@ -15,7 +15,9 @@ from .base import Instrument
 from .common import answered
 from .common import band_lower
 from .common import fmt
+from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 
 KEY = "gad7"
@@ -52,29 +54,14 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     n_answered = len(answered(scores))
     total, reason, prorated = _phq.prorated_total(list(scores.values()), settings)
     if total is None:
-        return Result(
-            instrument=KEY,
-            score=None,
-            n_answered=n_answered,
-            n_items=len(ITEMS),
-            notes=(reason or "not scored",),
-        )
-    band, label = band_lower(total, BANDS)
+        return not_scored(KEY, reason or "not scored", n_answered=n_answered, n_items=len(ITEMS))
     notes: list[str] = []
     if prorated:
         notes.append(f"prorated: mean of {n_answered} answered items x 7 = {fmt(total)} (local policy)")
     if total >= CUTOFF:
         notes.append("GAD-7 >= 10: probable generalised anxiety disorder (screen)")
-    return Result(
-        instrument=KEY,
-        score=total,
-        band=band,
-        band_label=label,
-        n_answered=n_answered,
-        n_items=len(ITEMS),
-        notes=tuple(notes),
-        positive=total >= CUTOFF,
-    )
+    return scored(KEY, total, n_answered=n_answered, n_items=len(ITEMS), band=band_lower(total, BANDS), notes=notes,
+                  positive=total >= CUTOFF)
 
 
 INSTRUMENT = Instrument(

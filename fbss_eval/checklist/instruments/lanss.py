@@ -19,6 +19,7 @@ from .common import all_needed_reason
 from .common import answered
 from .common import item
 from .common import not_scored
+from .common import scored
 from .common import scores_of
 
 KEY = "lanss"
@@ -78,27 +79,14 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     value = sum(done.values())
     version = answers.get(VERSION)
     if version not in NAMES:
-        return Result(
-            instrument=KEY,
-            score=value,
-            n_answered=len(done),
-            n_items=len(ITEMS),
-            notes=("Version (LANSS / S-LANSS) not recorded: cut-off not applied",),
-        )
+        return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS),
+                      notes=("Version (LANSS / S-LANSS) not recorded: cut-off not applied",))
     limit = cutoff(str(version), settings)
     likely = value >= limit
     rule = f"{NAMES[str(version)]} >= {limit}"
-    return Result(
-        instrument=KEY,
-        score=value,
-        band="likely" if likely else "unlikely",
-        band_label=(
-            f"Neuropathic mechanisms likely ({rule})" if likely else f"Neuropathic mechanisms unlikely ({rule} not met)"
-        ),
-        n_answered=len(done),
-        n_items=len(ITEMS),
-        positive=likely,
-    )
+    band = ("likely", f"Neuropathic mechanisms likely ({rule})") if likely else (
+        "unlikely", f"Neuropathic mechanisms unlikely ({rule} not met)")
+    return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS), band=band, positive=likely)
 
 
 INSTRUMENT = Instrument(

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from ..schema import Result
 from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
+from .common import not_scored
+from .common import scored
 from .mcid import NRS_MCID_POINTS
 from .mcid import improvement
 
@@ -72,17 +74,8 @@ def nrs_result(key: str, value: object, settings: ScoringSettings = DEFAULT_SETT
     number = _valid(value)
     if number is None:
         reason = "not recorded" if value in (None, "") else f"invalid value {value!r} (0-10)"
-        return Result(instrument=key, score=None, n_answered=0, n_items=1, notes=(reason,))
-    band_key, band_label = _band(number, settings)
-    return Result(
-        instrument=key,
-        score=number,
-        band=band_key,
-        band_label=band_label,
-        n_answered=1,
-        n_items=1,
-        notes=(band_note(settings),),
-    )
+        return not_scored(key, reason, n_answered=0, n_items=1)
+    return scored(key, number, n_answered=1, n_items=1, band=_band(number, settings), notes=(band_note(settings),))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .common import fmt
 from .common import item
 from .common import missing_reason
 from .common import not_scored
+from .common import scored
 from .common import scores_of
 
 KEY = "odi"
@@ -80,23 +81,14 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         return not_scored(KEY, reason, n_answered=n_answered, n_items=n_items)
     raw = int(sum(scores.values()))
     exact = Fraction(100 * raw, 5 * n_answered)
-    band, label = band_upper(exact, BANDS)
     notes: tuple[str, ...] = ()
     if n_missing:
         notes = (
             f"{raw}/{5 * n_answered} with {n_missing} section(s) missing = {fmt(float(exact))}%"
             " (prorated over answered sections)",
         )
-    return Result(
-        instrument=KEY,
-        score=float(exact),
-        band=band,
-        band_label=label,
-        n_answered=n_answered,
-        n_items=n_items,
-        subscores={"raw_sum": raw},
-        notes=notes,
-    )
+    return scored(KEY, float(exact), n_answered=n_answered, n_items=n_items, band=band_upper(exact, BANDS),
+                  subscores={"raw_sum": raw}, notes=notes)
 
 
 INSTRUMENT = Instrument(

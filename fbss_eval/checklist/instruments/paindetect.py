@@ -23,6 +23,7 @@ from .common import band_upper
 from .common import item
 from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 
 KEY = "paindetect"
@@ -76,18 +77,9 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     symptoms = sum(done[f"pd_{number}"] for number in range(1, 8))
     value = sum(done.values())
     band, label = band_upper(value, BANDS)
-    return Result(
-        instrument=KEY,
-        score=value,
-        band=band,
-        band_label=label,
-        n_answered=len(done),
-        n_items=len(ITEMS),
-        subscores={
-            "symptoms": symptoms,
-            "course": done["pd_course"],
-            "radiating": done["pd_radiating"],
-        },
+    return scored(
+        KEY, value, n_answered=len(done), n_items=len(ITEMS), band=(band, label),
+        subscores={"symptoms": symptoms, "course": done["pd_course"], "radiating": done["pd_radiating"]},
         positive={"negative": False, "positive": True}.get(band),
     )
 

@@ -17,6 +17,7 @@ from .common import all_needed_reason
 from .common import answered
 from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 
 KEY = "pcs"
@@ -62,16 +63,9 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     relation = ">=" if settings.pcs_inclusive else ">"
     rule = f"PCS {relation} {settings.pcs_threshold} (Sullivan manual threshold)"
     flag = flagged(value, settings)
-    return Result(
-        instrument=KEY,
-        score=value,
-        band="clinically_relevant" if flag else "below_threshold",
-        band_label=(f"Clinically relevant catastrophising ({rule})" if flag else f"Not flagged ({rule})"),
-        n_answered=len(done),
-        n_items=len(ITEMS),
-        subscores=subscores,
-        positive=flag,
-    )
+    band = ("clinically_relevant", f"Clinically relevant catastrophising ({rule})") if flag else (
+        "below_threshold", f"Not flagged ({rule})")
+    return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS), band=band, subscores=subscores, positive=flag)
 
 
 INSTRUMENT = Instrument(

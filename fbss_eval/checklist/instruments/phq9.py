@@ -18,7 +18,9 @@ from .base import Instrument
 from .common import answered
 from .common import band_lower
 from .common import fmt
+from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 
 KEY = "phq9"
@@ -112,15 +114,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     alerts = item9_alerts(scores[ITEM9])
     total, reason, prorated = _phq.prorated_total(values, settings)
     if total is None:
-        return Result(
-            instrument=KEY,
-            score=None,
-            n_answered=n_answered,
-            n_items=len(ITEMS),
-            alerts=alerts,
-            notes=(reason or "not scored",),
-        )
-    band, label = band_lower(total, BANDS)
+        return not_scored(KEY, reason or "not scored", n_answered=n_answered, n_items=len(ITEMS), alerts=alerts)
     notes: list[str] = []
     if prorated:
         notes.append(f"prorated: mean of {n_answered} answered items x 9 = {fmt(total)} (local policy)")
@@ -128,17 +122,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         notes.extend(syndrome_notes([value for value in values if value is not None]))
     if total >= CUTOFF:
         notes.append("PHQ-9 >= 10: major depression likely (screen; confirm clinically)")
-    return Result(
-        instrument=KEY,
-        score=total,
-        band=band,
-        band_label=label,
-        n_answered=n_answered,
-        n_items=len(ITEMS),
-        alerts=alerts,
-        notes=tuple(notes),
-        positive=total >= CUTOFF,
-    )
+    return scored(KEY, total, n_answered=n_answered, n_items=len(ITEMS), band=band_lower(total, BANDS), notes=notes,
+                  alerts=alerts, positive=total >= CUTOFF)
 
 
 INSTRUMENT = Instrument(

@@ -16,6 +16,7 @@ from .common import answered
 from .common import fmt
 from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 
 KEY = "rmdq"
@@ -48,13 +49,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         notes.append(f"prorated: {ticks} of {len(done)} answered x 24 = {fmt(value)} (configurable policy)")
     if value < 4 or value > 20:
         notes.append("Scores below 4 or above 20 show change poorly (floor/ceiling)")
-    return Result(
-        instrument=KEY,
-        score=value,
-        n_answered=len(done),
-        n_items=n_items,
-        notes=tuple(notes),
-    )
+    return scored(KEY, value, n_answered=len(done), n_items=n_items, notes=notes)
 
 
 INSTRUMENT = Instrument(

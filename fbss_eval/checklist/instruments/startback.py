@@ -20,6 +20,7 @@ from .common import answered
 from .common import item
 from .common import not_scored
 from .common import numbered_items
+from .common import scored
 from .common import scores_of
 
 KEY = "startback"
@@ -81,21 +82,14 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     value = sum(done.values())
     psychosocial = sum(done[key] for key in PSYCHOSOCIAL)
     if value <= 3:
-        band, label = "low", "Low risk"
+        band = ("low", "Low risk")
     elif psychosocial <= 3:
-        band, label = "medium", "Medium risk"
+        band = ("medium", "Medium risk")
     else:
-        band, label = "high", "High risk"
-    return Result(
-        instrument=KEY,
-        score=value,
-        band=band,
-        band_label=label,
-        n_answered=len(done),
-        n_items=len(ITEMS),
-        subscores={"psychosocial": psychosocial},
-        notes=("Validated in primary-care low back pain, not specifically in PSPS-T2",),
-    )
+        band = ("high", "High risk")
+    return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS), band=band,
+                  subscores={"psychosocial": psychosocial},
+                  notes=("Validated in primary-care low back pain, not specifically in PSPS-T2",))
 
 
 INSTRUMENT = Instrument(

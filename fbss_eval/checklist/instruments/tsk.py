@@ -20,6 +20,7 @@ from .base import scale
 from .common import all_needed_reason
 from .common import item
 from .common import not_scored
+from .common import scored
 from .common import scores_of
 
 KEY = "tsk"
@@ -79,25 +80,13 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     if len(done) < n_items:
         return not_scored(KEY, all_needed_reason(n_items - len(done)), n_answered=len(done), n_items=n_items)
     if version == "11":
-        return Result(
-            instrument=KEY,
-            score=sum(value for value in done.values() if value is not None),
-            n_answered=n_items,
-            n_items=n_items,
-            notes=("TSK-11: no validated cut-off (the TSK-17 cut-off does not apply)",),
-        )
+        return scored(KEY, sum(value for value in done.values() if value is not None), n_answered=n_items,
+                      n_items=n_items, notes=("TSK-11: no validated cut-off (the TSK-17 cut-off does not apply)",))
     value = sum((5 - raw if number in REVERSED else raw) for number, raw in done.items() if raw is not None)
     high = value > settings.tsk17_high_above
     rule = f"TSK-17 > {settings.tsk17_high_above} (Vlaeyen 1995)"
-    return Result(
-        instrument=KEY,
-        score=value,
-        band="high" if high else "not_high",
-        band_label=f"High kinesiophobia ({rule})" if high else f"Not high ({rule})",
-        n_answered=n_items,
-        n_items=n_items,
-        positive=high,
-    )
+    band = ("high", f"High kinesiophobia ({rule})") if high else ("not_high", f"Not high ({rule})")
+    return scored(KEY, value, n_answered=n_items, n_items=n_items, band=band, positive=high)
 
 
 INSTRUMENT = Instrument(

@@ -1,0 +1,39 @@
+"""A visit's PDF for download from the web: the summary (a signed visit's stored PDF when there
+is one, else rendered now) or the full record, and the audit row of the download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Visit
+from . import audit
+
+
+@dataclass(frozen=True)
+class VisitPdf:
+    """The bytes of one PDF, the file name to offer, and whether they were stored at signing."""
+
+    content: bytes
+    filename: str
+    stored: bool
+
+
+def visit_pdf(visit: Visit, *, full: bool) -> VisitPdf:
+    """The summary (stored if signed, else rendered) or, with ``full``, the full record."""
+    from ..pdf import pdf_filename
+    from ..pdf import render_visit
+    from ..pdf import stored_signed_pdf
+
+    stored = None if full else stored_signed_pdf(visit)
+    content = stored if stored is not None else render_visit(visit, full=full)
+    return VisitPdf(content, pdf_filename(visit.patient.mrn, visit.visit_date, full=full), stored is not None)
+
+
+def record_download(visit_id: int, pdf: VisitPdf, *, full: bool, by_id: int, by_username: str) -> None:
+    """Audit one web download of a visit's PDF."""
+    audit.record("export_pdf", "visit", visit_id,
+                 {"via": "web", "document": "record" if full else "summary",
+                  "pdf": "stored" if pdf.stored else "rendered"},
+                 user_id=by_id, username=by_username)
+
+
