@@ -10,7 +10,7 @@ from flask import abort
 from flask import g
 
 from ..database import write_transaction
-from ..services import visit_pdfs
+from ..pdf import downloads as visit_pdfs
 from ..services import visits
 from ..services.unit_of_work import unit_of_work
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Visit
-from . import audit
+from ..services import audit
+from . import pdf_filename
+from . import render_visit
+from . import stored_signed_pdf
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,6 @@ class VisitPdf:
 
 def visit_pdf(visit: Visit, *, full: bool) -> VisitPdf:
     """The summary (stored if signed, else rendered) or, with ``full``, the full record."""
-    from ..pdf import pdf_filename
-    from ..pdf import render_visit
-    from ..pdf import stored_signed_pdf
-
     stored = None if full else stored_signed_pdf(visit)
     content = stored if stored is not None else render_visit(visit, full=full)
     return VisitPdf(content, pdf_filename(visit.patient.mrn, visit.visit_date, full=full), stored is not None)
