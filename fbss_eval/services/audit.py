@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -115,9 +116,16 @@ def verify_chain() -> ChainCheck:
     """Recompute every row's hash, oldest first, and compare it and its link with what is stored."""
     columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.row_hash,
                *(getattr(AuditEvent, name) for name in HASHED_FIELDS)]
-    query = sa.select(*columns).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    result = db.session.execute(sa.select(*columns).order_by(AuditEvent.id).execution_options(yield_per=1000))
+    try:
+        return _check_rows(result)
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL, left open by an early return
+
+
+def _check_rows(rows: Iterable[sa.Row[Any]]) -> ChainCheck:
     expected_prev, previous_id, count = GENESIS_HASH, None, 0
-    for row in db.session.execute(query):
+    for row in rows:
         count += 1
         values = row._mapping
         if not values["row_hash"] or not values["prev_hash"]:
