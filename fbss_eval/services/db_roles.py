@@ -43,7 +43,7 @@ def grant_app_role(role: str) -> list[str]:
     if conn.dialect.name != "postgresql":
         raise RoleProblem("Roles exist only on PostgreSQL; SQLite has no roles to grant.")
     info = conn.execute(sa.text(
-        "SELECT r.rolsuper, r.rolbypassrls, pg_has_role(r.oid, t.tableowner, 'USAGE') AS acts_as_owner, "
+        "SELECT r.rolsuper, r.rolbypassrls, pg_has_role(r.oid, t.tableowner, 'MEMBER') AS acts_as_owner, "
         "current_schema() AS schema FROM pg_roles r "
         "JOIN pg_tables t ON t.tablename = 'audit_event' AND t.schemaname = current_schema() "
         "WHERE r.rolname = :role"), {"role": role}).first()

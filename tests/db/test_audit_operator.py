@@ -103,3 +103,11 @@ def test_tables_a_later_migration_adds_are_usable_by_the_app_role(app, database)
         with owner.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS later_table"))
         owner.dispose()
+
+
+def test_the_admin_audit_page_shows_a_command_s_operator(runner, as_admin):
+    result = runner.invoke(args=["create-user", "zoe", "--password-stdin", "--as", "Ops Olly"], input=GOOD + "\n")
+    assert result.exit_code == 0, result.output
+    page = as_admin.get("/admin/audit?action=create")
+    assert page.status_code == 200
+    assert f"command, Ops Olly (OS user {getpass.getuser()})" in page.get_data(as_text=True)
