@@ -76,9 +76,27 @@ def chain_hash(values: dict[str, Any], prev_hash: str) -> str:
     at = values["at"]
     content = {name: values.get(name) for name in HASHED_FIELDS}
     content["at"] = at.astimezone(UTC).isoformat(timespec="microseconds") if at is not None else None
+    content["changes"] = _same_numbers(content["changes"])
     content["prev"] = prev_hash
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_EXACT = 2**53  # integers a float holds exactly
+
+
+def _same_numbers(value: Any) -> Any:
+    """Numbers spelt one way whatever the database: PostgreSQL's JSONB gives 2.0 back as 2.0 but
+    1e16 as the integer 10000000000000000, so whole numbers below 2**53 become ints, others floats."""
+    if isinstance(value, dict):
+        return {key: _same_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_same_numbers(item) for item in value]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return value
+    return int(value) if abs(value) < _EXACT else float(value)
 
 
 def last_chain_hash(connection: sa.Connection) -> str:

@@ -148,3 +148,14 @@ def test_the_migration_chains_the_rows_already_there(mig_app):  # noqa: F811
     db.session.commit()
     check = audit.verify_chain()
     assert (check.rows, check.bad_id) == (4, None)
+
+
+def test_numbers_in_changes_hash_the_same_after_the_database_returns_them(app, users, runner):
+    """JSONB hands some floats back as integers (1e16 -> 10000000000000000); the chain must not
+    take that for an edit."""
+    numbers = {"big": 1e16, "whole": 2.0, "tenth": 0.1, "huge": 1.7976931348623157e308, "wide": 2**60,
+               "tiny": 1e-7, "flag": True, "nested": [[-3.0, 12.5]]}
+    audit.record("update", "visit", 1, {"weight_kg": [None, numbers]}, user=users.clinician)
+    db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
