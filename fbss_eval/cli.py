@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask import current_app
 
+from . import cli_audit
 from .extensions import db
 from .models import Role
 from .models import User
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup, checklist,
                     export_pdf, export_pdfs):
         app.cli.add_command(command)
+    cli_audit.init_app(app)  # verify-audit, grant-app-role, and --as USER on the audited commands
 
 
 def _read_password(from_stdin: bool, username: str) -> str:

@@ -9,6 +9,8 @@ service asks for it with ``write_transaction()``, DEFERRED otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import g
@@ -17,6 +19,8 @@ from flask import has_request_context
 from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from .extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -64,3 +68,21 @@ def wants_write() -> bool:
 def write_transaction() -> None:
     """Ask that transactions begun from now on in this request or app context write-lock."""
     g.write_transaction = True
+
+
+@contextmanager
+def write_after_read() -> Iterator[None]:
+    """Write from a request that so far only read (a GET), safely on SQLite: end the read
+    transaction first, so the write begins its own with BEGIN IMMEDIATE instead of upgrading a
+    read snapshot (which fails with SQLITE_BUSY_SNAPSHOT when another writer committed since).
+    Objects loaded before are reloaded when next used. No-op on other databases."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    db.session.rollback()
+    before = g.get("write_transaction", False)
+    g.write_transaction = True
+    try:
+        yield
+    finally:
+        g.write_transaction = before

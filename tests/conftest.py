@@ -4,6 +4,13 @@ Every test that uses ``app`` runs once per configured database: SQLite always, P
 when ``TEST_DATABASE_URL`` names one. The schema is built by the real migrations (``upgrade
 head``), once per run and database; each test then starts from empty tables (a copy of the
 migrated SQLite file, or TRUNCATE on PostgreSQL).
+
+On PostgreSQL the tests use the two roles production uses (README, "Database roles"): the
+migrations run as an owner role, which then grants the app role its privileges with
+``flask grant-app-role``; the app under test connects as the app role, which owns nothing and
+may only SELECT and INSERT audit rows. The roles are created when missing (they are cluster-wide:
+the same two serve every test database on the server). TEST_DATABASE_URL names a superuser,
+used only to create the roles and databases and to empty the tables between tests.
 """
 
 from __future__ import annotations
@@ -47,7 +54,9 @@ def _worker_database_url() -> str | None:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-PG_URL = _worker_database_url()
+PG_URL = _worker_database_url()  # the superuser's URL of this run's (or worker's) database
+OWNER_ROLE = "fbss_test_owner"
+APP_ROLE = "fbss_test_app"
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
@@ -123,22 +132,55 @@ def migrate_to_head(url: str) -> None:
         db.engine.dispose()
 
 
-def reset_postgres_schema(url: str) -> None:
-    """Drop and recreate the public schema (an empty database)."""
+def reset_postgres_schema(url: str, owner: str | None = None) -> None:
+    """Drop and recreate the public schema (an empty database), owned by ``owner`` if given."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
+        conn.execute(sa.text(f'CREATE SCHEMA public AUTHORIZATION "{owner}"' if owner else "CREATE SCHEMA public"))
     engine.dispose()
+
+
+def ensure_roles(superuser_url: str) -> None:
+    """Create the owner and app roles if missing (idempotent; safe when several runs race)."""
+    server = sa.create_engine(sa.make_url(superuser_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(20261201)"))  # one creator at a time
+        try:
+            for role in (OWNER_ROLE, APP_ROLE):
+                if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
+                    conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE'))
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(20261201)"))
+    server.dispose()
+
+
+def as_role(url: str, role: str) -> str:
+    """The same database as another role (the test server trusts local connections)."""
+    return sa.make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+
+
+def grant_app_role(owner_url: str, role: str) -> None:
+    """Run ``flask grant-app-role ROLE`` as the owner, as an operator would."""
+    from fbss_eval.cli_audit import grant_app_role as command
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=owner_url)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(command, [role])
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
 
 
 @dataclass(frozen=True)
 class Database:
-    """A migrated database to clone or clean for each test."""
+    """A migrated database to clone or clean for each test. On PostgreSQL ``url`` connects as the
+    app role; ``owner_url`` as the schema's owner; ``admin_url`` as the superuser."""
 
     kind: str
     url: str
     template: Path | None = None
+    owner_url: str | None = None
+    admin_url: str | None = None
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -148,14 +190,20 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         migrate_to_head(f"sqlite:///{template}")
         return Database("sqlite", f"sqlite:///{template}", template)
     assert PG_URL is not None
-    reset_postgres_schema(PG_URL)
-    migrate_to_head(PG_URL)
-    return Database("postgresql", PG_URL)
+    ensure_roles(PG_URL)
+    reset_postgres_schema(PG_URL, owner=OWNER_ROLE)
+    owner_url = as_role(PG_URL, OWNER_ROLE)
+    migrate_to_head(owner_url)
+    grant_app_role(owner_url, APP_ROLE)
+    return Database("postgresql", as_role(PG_URL, APP_ROLE), owner_url=owner_url, admin_url=PG_URL)
 
 
 def _truncate_all(url: str) -> None:
+    """Empty every table, as the superuser: replica mode lifts the audit trail's TRUNCATE guard,
+    which neither the app role nor (without its own ALTER TABLE) the owner can do."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
         tables = conn.execute(
             sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
         ).scalars().all()
@@ -173,7 +221,8 @@ def db_url(database: Database, tmp_path: Path) -> str:
         path = tmp_path / "test.sqlite"
         shutil.copyfile(database.template, path)
         return f"sqlite:///{path}"
-    _truncate_all(database.url)
+    assert database.admin_url is not None
+    _truncate_all(database.admin_url)
     return database.url
 
 

@@ -12,6 +12,7 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
+from ..access_log import record_access
 from ..extensions import db
 from ..models import Patient
 from ..models import Visit
@@ -57,6 +58,7 @@ def create() -> str | Response:
 def view(patient_id: int) -> str:
     """A patient's identifiers and visits."""
     patient = db.get_or_404(Patient, patient_id)
+    record_access("patient", patient.id)
     visits = _visits_of(patient)
     return render_template(
         "patients/view.html", patient=patient, visits=visits, age=service.age(patient.birth_date)

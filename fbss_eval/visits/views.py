@@ -19,6 +19,7 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from ..access_log import record_access
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.rules.blocks import block_outcome
 from ..checklist.schema import Section
@@ -75,6 +76,7 @@ def start(patient_id: int) -> str | Response:
 def summary(visit_id: int) -> str:
     """Scores, alerts, pointers and progress on one screen."""
     visit = _visit_or_404(visit_id)
+    record_access("visit", visit.id)
     ctx = visit_context(visit)
     return render_template("visits/summary.html", evaluation=service.evaluation_of(visit, ctx["rows"]), **ctx)
 
@@ -84,6 +86,7 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     """One section of the workup."""
     visit = _visit_or_404(visit_id)
     spec = _section_or_404(visit, key)
+    record_access("visit", visit.id)
     ctx = visit_context(visit, current=key)
     row = ctx["rows"].get(key)
     form_class = section_form_class(spec)
