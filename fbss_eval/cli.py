@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     for command in (create_user, set_password, deactivate_user, ensure_admin, seed_demo, backup, checklist,
                     export_pdf, export_pdfs):
         app.cli.add_command(command)
+    __import__("fbss_eval.cli_signing", fromlist=["init_app"]).init_app(app)  # verify-visit
 
 
 def _read_password(from_stdin: bool, username: str) -> str:

@@ -80,6 +80,12 @@ class Visit(Base):
     signed_at: Mapped[datetime | None]
     signed_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     signed_pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # The current (or, while amending, the last) signature's meaning and answers' SHA-256, so the
+    # signature block can be printed from the visit row alone; the full revision is in visit_revision.
+    signature_meaning: Mapped[str | None] = mapped_column(sa.String(12))
+    answers_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Why the visit is being amended (required to amend; becomes the next revision's reason).
+    amendment_reason: Mapped[str | None] = mapped_column(sa.Text)
     completeness_pct: Mapped[int] = mapped_column(default=0)
 
     patient: Mapped[Patient] = relationship(lazy="joined", innerjoin=True)

@@ -20,10 +20,12 @@ from sqlalchemy import event
 from .base import Base
 
 LOCKED_CHILDREN = ("visit_section", "alert", "instrument_score", "finding")
-# Columns a signed visit keeps unchanged when it is amended (all but status, version_id, updated_at).
+# Columns a signed visit keeps unchanged when it is amended: all but status, version_id,
+# updated_at and amendment_reason (the amendment's reason is written by the amend transition).
 FROZEN_VISIT_COLUMNS = (
     "id", "patient_id", "clinician_id", "visit_date", "visit_type", "checklist_version", "revision",
-    "created_at", "signed_by_id", "signed_at", "signed_pdf", "signed_pdf_sha256", "completeness_pct",
+    "created_at", "signed_by_id", "signed_at", "signed_pdf", "signed_pdf_sha256", "signature_meaning",
+    "answers_sha256", "completeness_pct",
 )
 SIGNED_MESSAGE = "visit is signed: amend it to change it"
 REVISION_MESSAGE = "a signed revision is never changed or deleted"

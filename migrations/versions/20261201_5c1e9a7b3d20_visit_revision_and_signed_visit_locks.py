@@ -30,17 +30,18 @@ SIGNED_LOCK_DDL = {'postgresql': ('CREATE OR REPLACE FUNCTION visit_revision_imm
                 "IF; IF OLD.status = 'signed' AND NOT (NEW.status = 'amending' AND (NEW.id, "
                 'NEW.patient_id, NEW.clinician_id, NEW.visit_date, NEW.visit_type, '
                 'NEW.checklist_version, NEW.revision, NEW.created_at, NEW.signed_by_id, '
-                'NEW.signed_at, NEW.signed_pdf, NEW.signed_pdf_sha256, NEW.completeness_pct) IS '
-                'NOT DISTINCT FROM (OLD.id, OLD.patient_id, OLD.clinician_id, OLD.visit_date, '
-                'OLD.visit_type, OLD.checklist_version, OLD.revision, OLD.created_at, '
-                'OLD.signed_by_id, OLD.signed_at, OLD.signed_pdf, OLD.signed_pdf_sha256, '
-                "OLD.completeness_pct)) THEN   RAISE EXCEPTION 'visit is signed: amend it to "
-                "change it'; END IF; IF (NEW.status IS DISTINCT FROM OLD.status OR NEW.revision IS "
-                "DISTINCT FROM OLD.revision) AND NOT ((OLD.status IN ('draft', 'amending') AND "
-                "NEW.status = 'signed' AND NEW.revision > OLD.revision) OR (OLD.status = 'signed' "
-                "AND NEW.status = 'amending' AND NEW.revision = OLD.revision)) THEN RAISE "
-                "EXCEPTION 'visit status may only move draft -> signed -> amending -> signed'; END "
-                'IF; RETURN NEW; END $$',
+                'NEW.signed_at, NEW.signed_pdf, NEW.signed_pdf_sha256, NEW.signature_meaning, '
+                'NEW.answers_sha256, NEW.completeness_pct) IS NOT DISTINCT FROM (OLD.id, '
+                'OLD.patient_id, OLD.clinician_id, OLD.visit_date, OLD.visit_type, '
+                'OLD.checklist_version, OLD.revision, OLD.created_at, OLD.signed_by_id, '
+                'OLD.signed_at, OLD.signed_pdf, OLD.signed_pdf_sha256, OLD.signature_meaning, '
+                "OLD.answers_sha256, OLD.completeness_pct)) THEN   RAISE EXCEPTION 'visit is "
+                "signed: amend it to change it'; END IF; IF (NEW.status IS DISTINCT FROM "
+                'OLD.status OR NEW.revision IS DISTINCT FROM OLD.revision) AND NOT ((OLD.status IN '
+                "('draft', 'amending') AND NEW.status = 'signed' AND NEW.revision > OLD.revision) "
+                "OR (OLD.status = 'signed' AND NEW.status = 'amending' AND NEW.revision = "
+                "OLD.revision)) THEN RAISE EXCEPTION 'visit status may only move draft -> signed "
+                "-> amending -> signed'; END IF; RETURN NEW; END $$",
                 'CREATE TRIGGER visit_guard BEFORE INSERT OR UPDATE OR DELETE ON visit FOR EACH '
                 'ROW EXECUTE FUNCTION visit_guard()',
                 'CREATE OR REPLACE FUNCTION signed_visit_child_guard() RETURNS trigger LANGUAGE '
@@ -71,8 +72,10 @@ SIGNED_LOCK_DDL = {'postgresql': ('CREATE OR REPLACE FUNCTION visit_revision_imm
             'OLD.checklist_version AND NEW.revision IS OLD.revision AND NEW.created_at IS '
             'OLD.created_at AND NEW.signed_by_id IS OLD.signed_by_id AND NEW.signed_at IS '
             'OLD.signed_at AND NEW.signed_pdf IS OLD.signed_pdf AND NEW.signed_pdf_sha256 IS '
-            'OLD.signed_pdf_sha256 AND NEW.completeness_pct IS OLD.completeness_pct) BEGIN SELECT '
-            "RAISE(ABORT, 'visit is signed: amend it to change it'); END",
+            'OLD.signed_pdf_sha256 AND NEW.signature_meaning IS OLD.signature_meaning AND '
+            'NEW.answers_sha256 IS OLD.answers_sha256 AND NEW.completeness_pct IS '
+            "OLD.completeness_pct) BEGIN SELECT RAISE(ABORT, 'visit is signed: amend it to change "
+            "it'); END",
             'CREATE TRIGGER visit_transition BEFORE UPDATE ON visit WHEN (NEW.status IS NOT '
             "OLD.status OR NEW.revision IS NOT OLD.revision) AND NOT ((OLD.status IN ('draft', "
             "'amending') AND NEW.status = 'signed' AND NEW.revision > OLD.revision) OR (OLD.status "
@@ -176,6 +179,10 @@ def upgrade():
     with op.batch_alter_table('visit_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visit_revision_visit_id'), ['visit_id'], unique=False)
 
+    op.add_column('visit', sa.Column('signature_meaning', sa.String(length=12), nullable=True))
+    op.add_column('visit', sa.Column('answers_sha256', sa.String(length=64), nullable=True))
+    op.add_column('visit', sa.Column('amendment_reason', sa.Text(), nullable=True))
+
     dialect = op.get_bind().dialect.name
     if dialect == 'postgresql':
         # On SQLite a CHECK cannot be added without rebuilding the visit table (and a rebuild with
@@ -197,3 +204,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_visit_revision_visit_id'))
 
     op.drop_table('visit_revision')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), never a batch rebuild of the visit
+    # table: with foreign keys on, dropping the old table would cascade-delete every section.
+    for column in ('amendment_reason', 'answers_sha256', 'signature_meaning'):
+        op.drop_column('visit', column)
