@@ -225,7 +225,9 @@ def visit_history(visit: Visit) -> list[HistoryEntry]:
 
 
 def _event_change(sections: Mapping[str, Section], action: str, key: str, value: Any) -> Change:
-    old, new = (value[0], value[1]) if isinstance(value, list) and len(value) == 2 else (None, value)
+    if not (isinstance(value, list) and len(value) == 2):  # a detail of the event, not old -> new
+        return Change(key.replace("_", " ").capitalize(), "", _plain(value))
+    old, new = value
     section_key, _, field_key = key.partition(".")
     section = sections.get(section_key) if field_key else None
     if action == "acknowledge_alert":

@@ -85,6 +85,9 @@ def test_signing_is_blocked_with_each_reason_and_a_link_to_fix_it(app, users, as
 def test_a_wrong_password_is_refused_counted_by_the_login_throttle_and_audited(app, users, as_clinician):
     visit = ready_visit(users.clinician)
     vid = visit.id
+    no_meaning = as_clinician.post(f"/visits/{vid}/sign", data={"password": PASSWORD})
+    assert no_meaning.status_code == 422
+    assert "Choose what your signature means." in page_text(no_meaning)
     response = _sign(as_clinician, vid, password="not my password")
     assert response.status_code == 422
     assert "Invalid username or password" in page_text(response)
@@ -122,6 +125,13 @@ def test_only_the_visits_clinician_or_an_admin_may_sign(app, users, client):
     db.session.commit()
     assert outcome.revision is not None
     assert (outcome.revision.signed_by_id, outcome.revision.meaning) == (users.admin.id, "reviewed")
+    # Nor may another clinician amend it.
+    assert client.post(f"/visits/{vid}/amend", data={"reason": "not mine to amend"}).status_code == 403
+    with pytest.raises(signing.NotAllowedError):
+        signing.amend(db.session.get(Visit, vid), db.session.get(User, users.other.id), "not mine to amend")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Visit, vid).status == "signed"
 
 
 def test_sign_amend_and_sign_again_keeps_revision_1_and_shows_the_changes_in_labels(app, users, as_clinician):
