@@ -359,3 +359,12 @@ def _answer_differences(visit: Visit, frozen: Mapping[str, Any], current: Mappin
         title = section.title if section else key
         out.append(f"section {title}: differs from revision {number} ({', '.join(named) or 'rows'})")
     return out
+
+
+def questionnaire_response_status(visit: Visit) -> str:
+    """The FHIR QuestionnaireResponse status of a visit: a draft (or an amendment not yet signed)
+    is ``in-progress``, a signed visit ``completed``, a visit signed again after an amendment
+    ``amended``."""
+    if visit.status != VisitStatus.SIGNED.value:
+        return "in-progress"
+    return "completed" if visit.revision <= 1 else "amended"
