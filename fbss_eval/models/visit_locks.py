@@ -95,10 +95,11 @@ SIGNED_LOCK_DDL: dict[str, tuple[str, ...]] = {
         "RETURN NEW; END $$",
         "CREATE TRIGGER visit_guard BEFORE INSERT OR UPDATE OR DELETE ON visit "
         "FOR EACH ROW EXECUTE FUNCTION visit_guard()",
-        "CREATE OR REPLACE FUNCTION signed_visit_child_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608 - constants only
+        "CREATE OR REPLACE FUNCTION signed_visit_child_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "IF (TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM visit WHERE id = OLD.visit_id AND status = 'signed')) "
         "OR (TG_OP <> 'DELETE' AND EXISTS (SELECT 1 FROM visit WHERE id = NEW.visit_id AND status = 'signed')) "
-        f"THEN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ': {SIGNED_MESSAGE}'; END IF; "
+        "THEN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ': visit is signed: amend it to change it'; "
+        "END IF; "
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
         *(
             f"CREATE TRIGGER {table}_signed_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "

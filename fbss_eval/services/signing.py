@@ -246,6 +246,27 @@ def revision_of(visit_id: int, number: int) -> VisitRevision | None:
     )
 
 
+def stored_revision_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
+    """A signed visit's PDF as stored at signing (the full record with ``full``), checked against
+    its SHA-256; None unless the visit is signed. (For the lead: ``/record.pdf`` of a signed visit
+    should serve this rather than render now.)"""
+    if visit.status != VisitStatus.SIGNED.value:
+        return None
+    revision = revision_of(visit.id, visit.revision)
+    return revision_pdf(revision, full=full) if revision is not None else None
+
+
+def revision_pdf(revision: VisitRevision, *, full: bool = False) -> bytes:
+    """A revision's stored summary (or full-record) PDF; StoredPdfMismatchError if it no longer
+    matches its SHA-256 (it is then never served)."""
+    from ..pdf import StoredPdfMismatchError
+
+    pdf = bytes(revision.record_pdf if full else revision.summary_pdf)
+    if sha256(pdf) != (revision.record_pdf_sha256 if full else revision.summary_pdf_sha256):
+        raise StoredPdfMismatchError(f"visit {revision.visit_id} revision {revision.revision}")
+    return pdf
+
+
 @dataclass(frozen=True)
 class Signature:
     """A signature as printed (on screen and in the PDF footer): plain strings only."""

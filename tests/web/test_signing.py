@@ -276,3 +276,7 @@ def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(ap
     db.session.expire_all()
     problems = signing.verify(db.session.get(Visit, vid)).problems
     assert "revision 1: the stored full-record PDF does not match its SHA-256" in problems
+    forged = as_clinician.get(f"/visits/{vid}/revisions/1/record.pdf")
+    assert forged.status_code == 500
+    assert b"forged" not in forged.data
+    assert as_clinician.get(f"/visits/{vid}/revisions/1/summary.pdf").status_code == 200  # still intact
