@@ -65,6 +65,9 @@ def sign(visit_id: int) -> str | Response | tuple[str, int]:
                 outcome = signing.sign(visit, g.user, form.password.data or "", form.meaning.data or "")
         except signing.SignBlockedError as exc:
             blockers = exc.blockers
+        except signing.TransitionError:  # signed meanwhile, in another tab or by an admin
+            flash("This visit was signed meanwhile.", "info")
+            return redirect(url_for("visits.summary", visit_id=visit_id))
         else:
             if outcome.revision is not None:
                 flash(f"Visit signed: revision {outcome.revision.revision}.", "success")
