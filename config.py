@@ -77,6 +77,8 @@ class Config:
     FBSS_OPTIONAL_INSTRUMENTS: list[str] = _env_list("FBSS_OPTIONAL_INSTRUMENTS")
     FBSS_SCORING: dict[str, Any] = json.loads(os.environ.get("FBSS_SCORING", "{}") or "{}")
     PDF_PAGE_SIZE = os.environ.get("FBSS_PDF_PAGE_SIZE", "A4")  # A4 or Letter
+    # Signatures are stored in UTC and shown in UTC and in this clinic's local time (IANA name).
+    FBSS_TIMEZONE = os.environ.get("FBSS_TIMEZONE", "Europe/London")
 
 
 class DevelopmentConfig(Config):

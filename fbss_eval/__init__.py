@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
     from .visits.pdf_views import bp as visit_pdf_bp
+    from .visits.signing_views import bp as signing_bp
     from .visits.views import bp as visits_bp
 
     app.register_blueprint(auth_bp)
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patients_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(visit_pdf_bp)
+    app.register_blueprint(signing_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -16,6 +16,7 @@ from flask import Flask
 from flask import current_app
 
 from . import cli_audit
+from . import cli_signing
 from .extensions import db
 from .models import Role
 from .models import User
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
                     export_pdf, export_pdfs):
         app.cli.add_command(command)
     cli_audit.init_app(app)  # verify-audit, grant-app-role, and --as USER on the audited commands
+    cli_signing.init_app(app)  # verify-visit
 
 
 def _read_password(from_stdin: bool, username: str) -> str:

@@ -12,10 +12,13 @@ from .user import UserSession
 from .visit import Finding
 from .visit import InstrumentScore
 from .visit import SectionStatus
+from .visit import SignatureMeaning
 from .visit import Visit
 from .visit import VisitAlert
+from .visit import VisitRevision
 from .visit import VisitSection
 from .visit import VisitStatus
+from .visit_locks import SIGNED_LOCK_DDL  # noqa: F401 - installs the triggers on create_all
 
 __all__ = [
     "AuditEvent",
@@ -30,8 +33,10 @@ __all__ = [
     "Finding",
     "InstrumentScore",
     "SectionStatus",
+    "SignatureMeaning",
     "Visit",
     "VisitAlert",
+    "VisitRevision",
     "VisitSection",
     "VisitStatus",
 ]

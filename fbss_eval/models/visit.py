@@ -1,9 +1,11 @@
-"""Visits, their section answers, and the projections written with every save.
+"""Visits, their section answers, the projections written with every save, and the frozen
+signed revisions.
 
-Status is an explicit state machine (``services/transitions.py`` holds the allowed transitions), also
-enforced by check constraints: ``draft -> signed -> amending -> signed (revision n+1)``. Status
-columns are enum-typed in Python and stored as the same short strings as before (no native enum
-type, no extra constraint: the check constraints below hold the states).
+Status is an explicit state machine (``services/transitions.py`` holds the allowed transitions):
+``draft -> signed -> amending -> signed (revision n+1)``. Status columns are enum-typed in Python and
+stored as short strings; check constraints hold the states, and triggers (``models/visit_locks.py``)
+hold the transitions and refuse any change to a signed visit, its sections and projections, and to
+any stored revision.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ class VisitStatus(enum.StrEnum):
     AMENDING = "amending"
 
 
+class SignatureMeaning(enum.StrEnum):
+    """What a signature means (21 CFR 11.50(a)(3)): the signer wrote the record, or reviewed it."""
+
+    AUTHORED = "authored"
+    REVIEWED = "reviewed"
+
+
 class SectionStatus(enum.StrEnum):
     """How far a section has been filled (shown in the section navigation)."""
 
@@ -60,6 +69,9 @@ class Visit(Base):
         sa.CheckConstraint("status = 'draft' OR (signed_at IS NOT NULL AND signed_by_id IS NOT NULL)",
                            name="signed_has_signer"),
         sa.CheckConstraint("status <> 'draft' OR revision = 0", name="draft_revision_zero"),
+        # On SQLite the migration cannot add a CHECK to an existing table without rebuilding it;
+        # there the visit_guard triggers imply it (inserts are drafts, signing raises the revision).
+        sa.CheckConstraint("status = 'draft' OR revision >= 1", name="signed_revision_positive"),
         sa.Index("ix_visit_patient_date", "patient_id", "visit_date"),
     )
 
@@ -78,6 +90,12 @@ class Visit(Base):
     signed_at: Mapped[datetime | None]
     signed_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     signed_pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # The current (or, while amending, the last) signature's meaning and answers' SHA-256, so the
+    # signature block can be printed from the visit row alone; the full revision is in visit_revision.
+    signature_meaning: Mapped[str | None] = mapped_column(sa.String(12))
+    answers_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Why the visit is being amended (required to amend; becomes the next revision's reason).
+    amendment_reason: Mapped[str | None] = mapped_column(sa.Text)
     completeness_pct: Mapped[int] = mapped_column(default=0)
 
     patient: Mapped[Patient] = relationship(lazy="joined", innerjoin=True)
@@ -188,3 +206,35 @@ class VisitAlert(Base):
     def pending(self) -> bool:
         """Active, must be acknowledged, and not yet acknowledged."""
         return self.active and self.must_acknowledge and self.acknowledged_at is None
+
+
+class VisitRevision(Base):
+    """One signed revision of a visit, frozen at signing: the canonical answers (the exact JSON
+    text that was hashed), their SHA-256, and the summary and full-record PDFs rendered once.
+
+    Rows are never updated or deleted: database triggers refuse it on SQLite and PostgreSQL."""
+
+    __tablename__ = "visit_revision"
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "revision", name="uq_visit_revision_number"),
+        sa.CheckConstraint("revision >= 1", name="revision_positive"),
+        sa.CheckConstraint("meaning in ('authored', 'reviewed')", name="meaning_valid"),
+        sa.CheckConstraint("revision = 1 OR amendment_reason IS NOT NULL", name="amendment_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    revision: Mapped[int]
+    signed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    signed_at: Mapped[datetime]
+    meaning: Mapped[str] = mapped_column(sa.String(12))
+    amendment_reason: Mapped[str | None] = mapped_column(sa.Text)
+    checklist_version: Mapped[str] = mapped_column(sa.String(20))
+    answers_json: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    answers_sha256: Mapped[str] = mapped_column(sa.String(64))
+    summary_pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    summary_pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    record_pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    record_pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+
+    signer: Mapped[User] = relationship(lazy="joined", innerjoin=True)

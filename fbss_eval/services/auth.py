@@ -75,10 +75,7 @@ def authenticate(username: str, password: str) -> LoginOutcome:
     if user.is_locked(now):
         return _failed(key, user, now, "locked")
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
-            user.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
-            audit.record("account_locked", "user", user.id, user=user)
+        _count_wrong_password(user, now)
         return _failed(key, user, now, "wrong password")
 
     if needs_rehash(user.password_hash):
@@ -87,6 +84,32 @@ def authenticate(username: str, password: str) -> LoginOutcome:
     user.locked_until = None
     user.last_login_at = now
     audit.record("login", "user", user.id, user=user)
+    return LoginOutcome(user)
+
+
+def _count_wrong_password(user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
+        user.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
+        audit.record("account_locked", "user", user.id, user=user)
+
+
+def confirm_password(user: User, password: str, purpose: str) -> LoginOutcome:
+    """Re-check a signed-in user's password (an electronic signature, 21 CFR 11.200).
+
+    The same per-user throttle, failure count and account lock as a login: a wrong password
+    here counts as a failed login (audited as ``login_failed`` with the purpose as reason)."""
+    key = user.username.strip().lower()[:80]
+    now = now_utc()
+    if _throttled(key, now):
+        audit.record("login_throttled", "user", user.id, {"purpose": [None, purpose]}, user=user)
+        return LoginOutcome(None, THROTTLED_MESSAGE)
+    if not user.active or user.is_locked(now):
+        return _failed(key, user, now, f"locked ({purpose})")
+    if not verify_password(user.password_hash, password):
+        _count_wrong_password(user, now)
+        return _failed(key, user, now, f"wrong password ({purpose})")
+    user.failed_logins = 0
     return LoginOutcome(user)
 
 

@@ -131,4 +131,6 @@ def route_samples(app: Flask, users: Users, patient: Patient) -> dict[str, Any]:
         "visit_id": visit.id,
         "key": visit_service.visit_sections()[1].key,
         "alert_id": alert.id,
+        "number": 1,  # a revision number (the sample visit is a draft: 404)
+        "document": "summary",
     }

@@ -142,7 +142,8 @@ def test_anonymous_requests_go_to_the_login_page(client, users, patient):
 
 def test_a_signed_visit_cannot_be_changed_even_by_its_clinician(as_clinician, visit_id, users):
     visit = db.session.get(Visit, visit_id)
-    visit.status, visit.signed_at, visit.signed_by_id = "signed", datetime.now(UTC), users.clinician.id
+    visit.status, visit.revision = "signed", 1
+    visit.signed_at, visit.signed_by_id = datetime.now(UTC), users.clinician.id
     db.session.commit()
     page = as_clinician.get(section_url(visit_id, "visit"))
     assert page.status_code == 200

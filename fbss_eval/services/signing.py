@@ -1,0 +1,371 @@
+"""Sign, amend and verify a visit (21 CFR Part 11: 11.50, 11.70, 11.200).
+
+The status machine of a visit is ``services/transitions.py``'s table: ``draft -> signed -> amending
+-> signed``; the database's check constraints and triggers (``models/visit_locks.py``) hold it
+too. Signing freezes a revision: the canonical answers of every section (a stable JSON text) and
+their SHA-256, and the summary and full-record PDFs rendered once, with their SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask import url_for
+
+from ..extensions import db
+from ..models import SectionStatus
+from ..models import SignatureMeaning
+from ..models import User
+from ..models import Visit
+from ..models import VisitRevision
+from ..models import VisitSection
+from ..models import VisitStatus
+from ..models.base import now_utc
+from . import audit
+from . import visits as visit_service
+from .auth import confirm_password
+from .transitions import TransitionError as TransitionError  # re-exported for the views
+from .transitions import check_transition
+from .transitions import set_visit_status
+
+MEANING_LABELS = {
+    SignatureMeaning.AUTHORED.value: "Authored: I wrote this record",
+    SignatureMeaning.REVIEWED.value: "Reviewed: I reviewed this record",
+}
+MEANING_SHORT = {SignatureMeaning.AUTHORED.value: "Authored", SignatureMeaning.REVIEWED.value: "Reviewed"}
+REASON_MAX = 1000
+
+class NotAllowedError(Exception):
+    """Only the visit's clinician or an admin may sign or amend it."""
+
+
+class SignBlockedError(Exception):
+    """Something still blocks signing (the caller shows ``blockers``)."""
+
+    def __init__(self, blockers: list[Blocker]) -> None:
+        super().__init__("; ".join(b.message for b in blockers))
+        self.blockers = blockers
+
+
+def may_sign(user: User, visit: Visit) -> bool:
+    """The visit's own clinician or an admin signs and amends it."""
+    return user.is_admin or visit.clinician_id == user.id
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One thing that stops a visit being signed, and the page where it is fixed."""
+
+    message: str
+    endpoint: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The link to the place to fix it (needs a request or app context)."""
+        return url_for(self.endpoint, **self.args)
+
+
+def sign_blockers(visit: Visit) -> list[Blocker]:
+    """Everything that stops the visit being signed, in the order of the workup."""
+    sections = visit_service.sections_of(visit)
+    rows = visit_service.section_rows(visit)
+    evaluation = visit_service.evaluation_of(visit, rows)
+    blockers: list[Blocker] = []
+
+    def at(key: str) -> dict[str, Any]:
+        return {"visit_id": visit.id, "key": key}
+
+    if not evaluation.red_flag_screen_complete:
+        blockers.append(Blocker("The red-flag screen is incomplete: answer every item.",
+                                "visits.section", at("red_flags")))
+    for alert in visit_service.active_alerts(visit.id):
+        if alert.pending:
+            blockers.append(Blocker(f"Alert not acknowledged: {alert.message}", "visits.acknowledge",
+                                    {"visit_id": visit.id, "alert_id": alert.id}))
+    for section in sections:
+        row = rows.get(section.key)
+        if row is not None and row.carried_forward_from is not None:
+            blockers.append(Blocker(
+                f"{section.title}: carried forward from the previous visit and not yet confirmed "
+                "(check it and save it).", "visits.section", at(section.key)))
+        done = row is not None and row.status in (SectionStatus.COMPLETE.value, SectionStatus.NOT_ASSESSED.value)
+        if section.required and not done:
+            counts = f" ({row.n_answered} of {row.n_required} required answers)" if row and row.n_required else ""
+            blockers.append(Blocker(
+                f"{section.title}: not complete{counts}; complete it or mark it not assessed.",
+                "visits.section", at(section.key)))
+    return blockers
+
+
+def canonical_answers(visit: Visit, rows: Mapping[str, VisitSection] | None = None) -> str:
+    """The stable JSON text of every stored section of the visit: sorted keys, no white space,
+    UTF-8 characters as themselves. What a revision freezes and hashes."""
+    rows = visit_service.section_rows(visit) if rows is None else rows
+    document = {
+        "visit_id": visit.id,
+        "checklist_version": visit.checklist_version,
+        "sections": {
+            key: {"answers": row.answers or {}, "status": row.status,
+                  "not_assessed_reason": row.not_assessed_reason}
+            for key, row in rows.items()
+        },
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def sha256(data: str | bytes) -> str:
+    """The SHA-256 of bytes (text as UTF-8), hex."""
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignOutcome:
+    """A stored revision, or why signing was refused (a wrong password: nothing is signed)."""
+
+    revision: VisitRevision | None
+    message: str | None = None
+
+
+def sign(visit: Visit, user: User, password: str, meaning: str) -> SignOutcome:
+    """Sign the visit as ``user``, who re-enters their password.
+
+    Raises NotAllowedError (not the clinician nor an admin), TransitionError (already signed),
+    SignBlockedError (see ``sign_blockers``), ValueError (unknown meaning). A wrong password
+    returns an outcome with a message; it is counted by the login throttle and audited, and the
+    caller commits that record."""
+    if not may_sign(user, visit):
+        raise NotAllowedError(visit.id)
+    check_transition(VisitStatus(visit.status), VisitStatus.SIGNED)
+    if meaning not in MEANING_LABELS:
+        raise ValueError(f"unknown meaning {meaning!r}")
+    blockers = sign_blockers(visit)
+    if blockers:
+        raise SignBlockedError(blockers)
+    confirmed = confirm_password(user, password, "sign visit")
+    if confirmed.user is None:
+        audit.record("sign_refused", "visit", visit.id, {"reason": [None, "password not confirmed"]}, user=user)
+        return SignOutcome(None, confirmed.message)
+
+    rows = visit_service.section_rows(visit)
+    answers_json = canonical_answers(visit, rows)
+    answers_sha = sha256(answers_json)
+    now = now_utc()
+    reason = visit.amendment_reason if visit.status == VisitStatus.AMENDING.value else None
+    with db.session.no_autoflush:
+        # The visit row is written once, with its PDF: a signed row refuses later updates.
+        set_visit_status(visit, VisitStatus.SIGNED)
+        visit.revision += 1
+        visit.signed_by_id, visit.signed_at = user.id, now
+        visit.signature_meaning, visit.answers_sha256 = meaning, answers_sha
+        visit.updated_at = now
+        summary, record = _render(visit)
+    visit.signed_pdf, visit.signed_pdf_sha256 = summary, sha256(summary)
+    revision = VisitRevision(
+        visit_id=visit.id, revision=visit.revision, signed_by_id=user.id, signed_at=now, meaning=meaning,
+        amendment_reason=reason, checklist_version=visit.checklist_version, answers_json=answers_json,
+        answers_sha256=answers_sha, summary_pdf=summary, summary_pdf_sha256=sha256(summary),
+        record_pdf=record, record_pdf_sha256=sha256(record),
+    )
+    db.session.add(revision)
+    audit.record("sign", "visit", visit.id, {
+        "revision": [None, visit.revision], "meaning": [None, meaning], "answers_sha256": [None, answers_sha],
+        "summary_pdf_sha256": [None, revision.summary_pdf_sha256],
+        "record_pdf_sha256": [None, revision.record_pdf_sha256],
+    }, user=user)
+    db.session.flush()
+    return SignOutcome(revision)
+
+
+def _render(visit: Visit) -> tuple[bytes, bytes]:
+    from ..pdf import render_visit
+
+    return render_visit(visit), render_visit(visit, full=True)
+
+
+def amend(visit: Visit, user: User, reason: str) -> None:
+    """Open a signed visit for amendment (the reason is required and audited); signing it again
+    makes the next revision. Earlier revisions and their PDFs stay as they were."""
+    if not may_sign(user, visit):
+        raise NotAllowedError(visit.id)
+    check_transition(VisitStatus(visit.status), VisitStatus.AMENDING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("an amendment needs a reason")
+    if len(reason) > REASON_MAX:
+        raise ValueError(f"the reason is longer than {REASON_MAX} characters")
+    set_visit_status(visit, VisitStatus.AMENDING)
+    visit.amendment_reason = reason
+    visit.updated_at = now_utc()
+    audit.record("amend", "visit", visit.id,
+                 {"status": [VisitStatus.SIGNED.value, VisitStatus.AMENDING.value],
+                  "amends_revision": [None, visit.revision], "reason": [None, reason]}, user=user)
+    db.session.flush()
+
+
+def revisions_of(visit_id: int) -> list[VisitRevision]:
+    """The visit's signed revisions, first first."""
+    return list(db.session.scalars(
+        sa.select(VisitRevision).where(VisitRevision.visit_id == visit_id).order_by(VisitRevision.revision)
+    ))
+
+
+def revision_of(visit_id: int, number: int) -> VisitRevision | None:
+    """One revision of a visit by its number."""
+    return db.session.scalar(
+        sa.select(VisitRevision).where(VisitRevision.visit_id == visit_id, VisitRevision.revision == number)
+    )
+
+
+def stored_revision_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
+    """A signed visit's PDF as stored at signing (the full record with ``full``), checked against
+    its SHA-256; None unless the visit is signed. (For the lead: ``/record.pdf`` of a signed visit
+    should serve this rather than render now.)"""
+    if visit.status != VisitStatus.SIGNED.value:
+        return None
+    revision = revision_of(visit.id, visit.revision)
+    return revision_pdf(revision, full=full) if revision is not None else None
+
+
+def revision_pdf(revision: VisitRevision, *, full: bool = False) -> bytes:
+    """A revision's stored summary (or full-record) PDF; StoredPdfMismatchError if it no longer
+    matches its SHA-256 (it is then never served)."""
+    from ..pdf import StoredPdfMismatchError
+
+    pdf = bytes(revision.record_pdf if full else revision.summary_pdf)
+    if sha256(pdf) != (revision.record_pdf_sha256 if full else revision.summary_pdf_sha256):
+        raise StoredPdfMismatchError(f"visit {revision.visit_id} revision {revision.revision}")
+    return pdf
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature as printed (on screen and in the PDF footer): plain strings only."""
+
+    name: str
+    signed_at_utc: str
+    signed_at_local: str
+    meaning: str
+    revision: str
+    answers_sha256: str
+
+
+def _times(at: datetime) -> tuple[str, str]:
+    zone = ZoneInfo(current_app.config.get("FBSS_TIMEZONE") or "Europe/London")
+    local = at.astimezone(zone)
+    return at.strftime("%Y-%m-%d %H:%M:%S UTC"), f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({zone.key})"
+
+
+def signature_of(visit: Visit) -> Signature | None:
+    """The signature of a signed visit's current revision (None unless the visit is signed)."""
+    if visit.status != VisitStatus.SIGNED.value or visit.signed_at is None or visit.signed_by_id is None:
+        return None
+    signer = db.session.get(User, visit.signed_by_id)
+    utc, local = _times(visit.signed_at)
+    return Signature(signer.full_name if signer else "?", utc, local,
+                     MEANING_SHORT.get(visit.signature_meaning or "", visit.signature_meaning or "?"),
+                     str(visit.revision), visit.answers_sha256 or "")
+
+
+def revision_signature(revision: VisitRevision) -> Signature:
+    """The signature of a stored revision."""
+    utc, local = _times(revision.signed_at)
+    return Signature(revision.signer.full_name, utc, local, MEANING_SHORT.get(revision.meaning, revision.meaning),
+                     str(revision.revision), revision.answers_sha256)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What ``verify`` found: ``intact`` when every hash matches; ``problems`` names what differs."""
+
+    visit_id: int
+    status: str
+    revisions: int
+    problems: tuple[str, ...]
+    checked: tuple[str, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def verify(visit: Visit) -> VerifyResult:
+    """Recompute every hash from what is stored: each revision's canonical answers and both of
+    its PDFs; for a signed visit, its current section answers against the last revision and its
+    stored summary PDF. Names each thing that differs."""
+    problems: list[str] = []
+    checked: list[str] = []
+    revisions = revisions_of(visit.id)
+    for rev in revisions:
+        label = f"revision {rev.revision}"
+        for what, data, recorded in (("answers", rev.answers_json, rev.answers_sha256),
+                                     ("summary PDF", rev.summary_pdf, rev.summary_pdf_sha256),
+                                     ("full-record PDF", rev.record_pdf, rev.record_pdf_sha256)):
+            checked.append(f"{label}: {what}")
+            if sha256(data) != recorded:
+                problems.append(f"{label}: the stored {what} do not match their SHA-256"
+                                if what == "answers" else f"{label}: the stored {what} does not match its SHA-256")
+    if visit.status == VisitStatus.SIGNED.value:
+        problems.extend(_verify_current(visit, revisions[-1] if revisions else None, checked))
+    return VerifyResult(visit.id, visit.status, len(revisions), tuple(problems), tuple(checked))
+
+
+def _verify_current(visit: Visit, last: VisitRevision | None, checked: list[str]) -> list[str]:
+    if last is None:
+        return ["the visit is marked signed but has no stored revision"]
+    problems = []
+    if last.revision != visit.revision:
+        problems.append(f"the visit says revision {visit.revision} but the last stored revision is {last.revision}")
+    checked.append("current answers")
+    current = canonical_answers(visit)
+    if sha256(current) != last.answers_sha256:
+        problems.extend(_answer_differences(visit, json.loads(last.answers_json), json.loads(current), last.revision))
+    if visit.answers_sha256 != last.answers_sha256:
+        problems.append("the visit's recorded answers SHA-256 is not its last revision's")
+    checked.append("visit summary PDF")
+    pdf = db.session.scalar(sa.select(Visit.signed_pdf).where(Visit.id == visit.id))
+    if pdf is None or sha256(bytes(pdf)) != visit.signed_pdf_sha256:
+        problems.append("the visit's stored summary PDF does not match its SHA-256")
+    elif visit.signed_pdf_sha256 != last.summary_pdf_sha256:
+        problems.append(f"the visit's stored summary PDF is not revision {last.revision}'s")
+    return problems
+
+
+def _answer_differences(visit: Visit, frozen: Mapping[str, Any], current: Mapping[str, Any], number: int) -> list[str]:
+    titles = {s.key: s for s in visit_service.sections_of(visit)}
+    out = []
+    for key in ("visit_id", "checklist_version"):
+        if frozen.get(key) != current.get(key):
+            out.append(f"{key} differs from revision {number}")
+    before, after = frozen.get("sections", {}), current.get("sections", {})
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key) or {}, after.get(key) or {}
+        if old == new:
+            continue
+        section = titles.get(key)
+        labels = {item.key: item.label for item in section.items} if section else {}
+        fields = sorted(audit.diff(old.get("answers") or {}, new.get("answers") or {}))
+        named = [labels.get(f, f) for f in fields]
+        named += [what.replace("_", " ") for what in ("status", "not_assessed_reason")
+                  if old.get(what) != new.get(what)]
+        title = section.title if section else key
+        out.append(f"section {title}: differs from revision {number} ({', '.join(named) or 'rows'})")
+    return out
+
+
+def questionnaire_response_status(visit: Visit) -> str:
+    """The FHIR QuestionnaireResponse status of a visit: a draft (or an amendment not yet signed)
+    is ``in-progress``, a signed visit ``completed``, a visit signed again after an amendment
+    ``amended``."""
+    if visit.status != VisitStatus.SIGNED.value:
+        return "in-progress"
+    return "completed" if visit.revision <= 1 else "amended"
