@@ -1,7 +1,7 @@
 """visit_revision (the frozen signed revisions) and the triggers that lock signed visits
 
 Revision ID: 5c1e9a7b3d20
-Revises: 242ef2770675
+Revises: 7c3e1a9b5d21
 Create Date: 2026-12-01 22:50:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e9a7b3d20'
-down_revision = '242ef2770675'
+down_revision = '7c3e1a9b5d21'
 branch_labels = None
 depends_on = None
 

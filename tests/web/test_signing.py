@@ -218,17 +218,22 @@ def test_sign_amend_and_sign_again_keeps_revision_1_and_shows_the_changes_in_lab
     assert history_page.index("Amendment started") < history_page.index("Impact on work: Mild → Severe")
 
 
-def _tamper(statement: str, table: str, params: dict[str, object]) -> None:
-    """Change a locked row as someone with database access would: with its trigger out of the way."""
+def _tamper(database, statement: str, table: str, params: dict[str, object]) -> None:
+    """Change a locked row as someone with database access would: with its trigger out of the way
+    (on PostgreSQL as the schema's owner: the app's role can neither disable nor drop a trigger)."""
     from fbss_eval.models.visit_locks import SIGNED_LOCK_DDL
 
-    dialect = db.engine.dialect.name
+    if db.engine.dialect.name == "postgresql":
+        owner = sa.create_engine(database.owner_url)
+        try:
+            with owner.begin() as conn:
+                conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+                conn.execute(sa.text(statement), params)
+                conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+        finally:
+            owner.dispose()
+        return
     with db.engine.begin() as conn:
-        if dialect == "postgresql":
-            conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-            conn.execute(sa.text(statement), params)
-            conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-            return
         names = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
                              {"t": table}).scalars().all()
         for name in names:
@@ -239,7 +244,8 @@ def _tamper(statement: str, table: str, params: dict[str, object]) -> None:
                 conn.execute(sa.text(ddl))
 
 
-def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(app, users, as_clinician, runner):
+def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(app, database, users, as_clinician,
+                                                                             runner):
     visit = ready_visit(users.clinician)
     vid = visit.id
     assert signing.sign(visit, db.session.get(User, users.clinician.id), PASSWORD, "authored").revision
@@ -255,7 +261,7 @@ def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(ap
     else:
         statement = ("UPDATE visit_section SET answers = json_set(answers, '$.chief_complaint', 'Tampered') "
                      "WHERE visit_id = :v AND section_key = 'visit'")
-    _tamper(statement, "visit_section", {"v": vid})
+    _tamper(database, statement, "visit_section", {"v": vid})
     db.session.expire_all()
     stored = db.session.scalar(
         sa.text("SELECT answers FROM visit_section WHERE visit_id = :v AND section_key = 'visit'"), {"v": vid})
@@ -271,7 +277,7 @@ def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(ap
     assert "NOT INTACT" in result.output
     assert "Chief complaint" in result.output
 
-    _tamper("UPDATE visit_revision SET record_pdf = :pdf WHERE visit_id = :v", "visit_revision",
+    _tamper(database, "UPDATE visit_revision SET record_pdf = :pdf WHERE visit_id = :v", "visit_revision",
             {"pdf": b"%PDF-1.7 forged", "v": vid})
     db.session.expire_all()
     problems = signing.verify(db.session.get(Visit, vid)).problems
