@@ -79,10 +79,34 @@ def can_edit(user: User, visit: Visit) -> bool:
     return visit.editable and (user.is_admin or visit.clinician_id == user.id)
 
 
-def section_rows(visit: Visit) -> dict[str, VisitSection]:
-    """The stored sections of a visit by key (one query)."""
-    rows = db.session.scalars(sa.select(VisitSection).where(VisitSection.visit_id == visit.id)).all()
-    return {row.section_key: row for row in rows}
+def section_rows(visit: Visit, fresh: bool = False) -> dict[str, VisitSection]:
+    """The stored sections of a visit by key (one query). ``fresh`` re-reads rows already in the
+    session (after ``lock_visit``: what other writers committed meanwhile)."""
+    stmt = sa.select(VisitSection).where(VisitSection.visit_id == visit.id)
+    if fresh:
+        stmt = stmt.execution_options(populate_existing=True)
+    return {row.section_key: row for row in db.session.scalars(stmt).all()}
+
+
+def lock_visit(visit: Visit) -> None:
+    """Serialise the writers of one visit: take its row lock until the transaction ends, and
+    reload it (its ``version_id`` too) as last committed.
+
+    Every save rewrites visit-wide projections (completeness, scores, findings, alerts) from all
+    of the visit's sections, so two saves of one visit must not interleave, even of different
+    sections. PostgreSQL (READ COMMITTED): ``SELECT ... FOR UPDATE OF visit`` waits for the
+    other writer's commit, and every statement after it sees that commit, so the section
+    ``rev`` checks and the projections read current data and the version-checked UPDATE of the
+    visit row cannot go stale. SQLite: writing requests already hold the database's write lock
+    from ``BEGIN IMMEDIATE`` (``database.py``); FOR UPDATE is not emitted there.
+
+    Raises ``NotEditableError`` when the visit, as last committed, is signed."""
+    db.session.scalars(  # consumed: the ORM reloads ``visit`` only as it reads the row
+        sa.select(Visit).where(Visit.id == visit.id).with_for_update(of=Visit)
+        .execution_options(populate_existing=True)
+    ).one()
+    if not visit.editable:
+        raise NotEditableError(visit.id)
 
 
 def answers_of(rows: Mapping[str, VisitSection]) -> dict[str, dict[str, Any]]:
@@ -166,7 +190,8 @@ def save_sections(
         if errors:
             raise ValueError(f"answers do not fit section {section.key}: {sorted(errors)}")
         cleaned.append((section, clean, expected_rev))
-    rows = section_rows(visit)
+    lock_visit(visit)
+    rows = section_rows(visit, fresh=True)
     for section, _clean, expected_rev in cleaned:
         row = rows.get(section.key)
         if (row.rev if row is not None else 0) != expected_rev:
@@ -193,7 +218,7 @@ def save_sections(
         if section_changes:
             audit.record("update", "visit", visit.id, section_changes, user=by)
         changes.update(section_changes)
-    visit.updated_at = now_utc()  # bumps version_id: concurrent saves of the visit collide
+    visit.updated_at = now_utc()  # bumps version_id; safe: lock_visit reloaded it under the lock
     evaluation = recompute(visit, rows)
     return SaveResult(changes, evaluation)
 
@@ -211,7 +236,8 @@ def mark_not_assessed(visit: Visit, section: Section, reason: str, expected_rev:
         raise NotEditableError(visit.id)
     if reason not in NOT_ASSESSED_REASONS:
         raise ValueError(f"unknown reason {reason!r}")
-    rows = section_rows(visit)
+    lock_visit(visit)
+    rows = section_rows(visit, fresh=True)
     row = rows.get(section.key)
     if row is None:
         row = VisitSection(visit_id=visit.id, section_key=section.key, answers={}, rev=0)
@@ -298,6 +324,7 @@ def acknowledge_alert(visit: Visit, alert: VisitAlert, action_taken: str, by: Us
     """Record who acknowledged an alert, when, and the action taken."""
     if not visit.editable:
         raise NotEditableError(visit.id)
+    lock_visit(visit)
     alert.acknowledged_by_id = by.id
     alert.acknowledged_at = now_utc()
     alert.action_taken = action_taken
