@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
+    from .visits.autosave import bp as visit_autosave_bp
     from .visits.pdf_views import bp as visit_pdf_bp
     from .visits.views import bp as visits_bp
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patients_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(visit_pdf_bp)
+    app.register_blueprint(visit_autosave_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

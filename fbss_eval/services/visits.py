@@ -168,15 +168,18 @@ class SaveResult:
 
 
 def save_section(
-    visit: Visit, section: Section, answers: Mapping[str, Any], expected_rev: int, by: User
+    visit: Visit, section: Section, answers: Mapping[str, Any], expected_rev: int, by: User,
+    action: str = "update",
 ) -> SaveResult:
     """Store a section's answers (validated again against the checklist) if nobody saved it since
-    the page was loaded (``expected_rev``); else raise ``StaleSectionError``."""
-    return save_sections(visit, [(section, answers, expected_rev)], by)
+    the page was loaded (``expected_rev``); else raise ``StaleSectionError``. ``action`` names
+    the audit rows ("autosave" for the page's own saves)."""
+    return save_sections(visit, [(section, answers, expected_rev)], by, action)
 
 
 def save_sections(
-    visit: Visit, entries: Iterable[tuple[Section, Mapping[str, Any], int]], by: User
+    visit: Visit, entries: Iterable[tuple[Section, Mapping[str, Any], int]], by: User,
+    action: str = "update",
 ) -> SaveResult:
     """``save_section`` for several sections at once, evaluated once (the demo seeder, imports).
 
@@ -216,7 +219,7 @@ def save_sections(
             _sync_visit_header(visit, clean)
         section_changes = {f"{section.key}.{k}": v for k, v in audit.diff(before, clean).items()}
         if section_changes:
-            audit.record("update", "visit", visit.id, section_changes, user=by)
+            audit.record(action, "visit", visit.id, section_changes, user=by)
         changes.update(section_changes)
     visit.updated_at = now_utc()  # bumps version_id; safe: lock_visit reloaded it under the lock
     evaluation = recompute(visit, rows)

@@ -30,13 +30,12 @@ from ..forms.builder import remove_row
 from ..forms.builder import row_answers
 from ..forms.builder import section_form_class
 from ..models import Patient
-from ..models import User
 from ..models import Visit
 from ..models import VisitAlert
 from ..security import restored_form_data
 from ..security import safe_next
 from ..services import visits as service
-from ..services.audit import diff as audit_diff
+from . import conflict
 from .context import visit_context
 from .forms import AcknowledgeForm
 from .forms import NotAssessedForm
@@ -97,36 +96,36 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         restored = restored_form_data()
         form = form_class(formdata=restored or formdata_from_answers(spec, row.answers if row else {}))
-        if restored:
+        if restored:  # typed before an idle logout: its messages, but not the old page's CSRF token
             form.validate()
-        return _render(form, ctx, spec)
+            form.csrf_token.errors = []
+        state = conflict.posted_state(restored) if restored else conflict.page_state(visit, spec, row)
+        return _render(form, ctx, spec, state=state)
 
     _require_edit(visit)
     action = request.form.get("_action", "save")
     if action.startswith(("add:", "remove:")):
-        return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec)
+        return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec,
+                       state=conflict.posted_state(request.form))
     form = form_class()
     valid = form.validate()
     valid = form.refuse_hidden() and valid
     if not valid:
-        return _render(form, ctx, spec, status=422)
-    try:
-        result = service.save_section(visit, spec, form.answers(), _rev(), g.user)
-    except service.StaleSectionError as exc:
-        db.session.rollback()
-        return _render(form, ctx, spec, status=409, conflict=exc.current)
-    db.session.commit()
+        return _render(form, ctx, spec, status=422, state=conflict.posted_state(request.form))
+    outcome = conflict.save(visit, spec, form.answers(), request.form, g.user)
+    if outcome.result is None:
+        assert outcome.merge is not None
+        shown = conflict.conflict_context(visit, spec, outcome, request.form)
+        merged_form = form_class(formdata=formdata_from_answers(spec, outcome.merge.answers))
+        return _render(merged_form, visit_context(visit, current=key), spec, status=409, conflict=shown,
+                       state=(shown["rev"], shown["token"]))
+    result = outcome.result
+    if outcome.merged:
+        flash(conflict.merged_message(outcome), "info")
     flash(f"{spec.title}: saved ({len(result.changes)} change{'s' if len(result.changes) != 1 else ''}).", "success")
     if action == "save_next" and ctx["next_key"]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=ctx["next_key"]))
     return redirect(url_for("visits.section", visit_id=visit.id, key=key))
-
-
-def _rev() -> int:
-    try:
-        return int(request.form.get("_rev", "-1"))
-    except ValueError:
-        return -1
 
 
 def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]:
@@ -142,7 +141,7 @@ def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]
 
 
 def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int = 200,
-            conflict: Any = None) -> tuple[str, int]:
+            conflict: dict[str, Any] | None = None, state: tuple[int, str] = (0, "")) -> tuple[str, int]:
     """The section page: the form (with whatever was typed), and what was computed from the
     saved answers beside it."""
     row = ctx["rows"].get(spec.key)
@@ -164,23 +163,13 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
         },
         block_outcomes=[block_outcome(r, settings) for r in saved_rows],
         conflict=conflict,
-        conflict_by=_user_name(conflict.updated_by_id) if conflict else None,
-        conflict_fields=_differing(spec, conflict.answers, current) if conflict else [],
+        form_rev=state[0],
+        form_base=state[1],
         not_assessed_form=NotAssessedForm(formdata=None, rev=row.rev if row else 0),
         not_assessed_reasons=service.NOT_ASSESSED_REASONS,
         **ctx,
     )
     return html, status
-
-
-def _user_name(user_id: int | None) -> str | None:
-    user = db.session.get(User, user_id) if user_id else None
-    return user.full_name if user else None
-
-
-def _differing(spec: Section, saved: dict[str, Any], mine: dict[str, Any]) -> list[str]:
-    labels = {item.key: item.label for item in spec.items}
-    return [labels.get(key, key) for key in audit_diff(saved or {}, mine)]
 
 
 @bp.post("/visits/<int:visit_id>/sections/<key>/not-assessed")
