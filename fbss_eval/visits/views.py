@@ -100,7 +100,7 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
             form.validate()
             form.csrf_token.errors = []
         state = conflict.posted_state(restored) if restored else conflict.page_state(visit, spec, row)
-        return _render(form, ctx, spec, state=state)
+        return _render(form, ctx, spec, state=state, unsaved=bool(restored))
 
     _require_edit(visit)
     action = request.form.get("_action", "save")
@@ -141,7 +141,8 @@ def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]
 
 
 def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int = 200,
-            conflict: dict[str, Any] | None = None, state: tuple[int, str] = (0, "")) -> tuple[str, int]:
+            conflict: dict[str, Any] | None = None, state: tuple[int, str] = (0, ""),
+            unsaved: bool = False) -> tuple[str, int]:
     """The section page: the form (with whatever was typed), and what was computed from the
     saved answers beside it."""
     row = ctx["rows"].get(spec.key)
@@ -165,6 +166,7 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
         conflict=conflict,
         form_rev=state[0],
         form_base=state[1],
+        unsaved=unsaved or request.method == "POST",  # the form holds input that is not stored
         not_assessed_form=NotAssessedForm(formdata=None, rev=row.rev if row else 0),
         not_assessed_reasons=service.NOT_ASSESSED_REASONS,
         **ctx,
