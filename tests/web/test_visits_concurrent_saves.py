@@ -1,8 +1,9 @@
 """Several writers on one visit at once, over HTTP, on SQLite (a file database in WAL mode) and on
-PostgreSQL: two threads save the same section, two others each their own section.
+PostgreSQL: two threads save the same section (one with Save, one through the autosave endpoint),
+two others each their own section.
 
-Every save is either applied (302) or refused as a conflict (409): never a 500, never "database is
-locked". Saves of different sections never conflict. No update is lost: the applied saves of a
+Every save is either applied (302, or 200 for an autosave) or refused as a conflict (409): never a
+500, never "database is locked". Saves of different sections never conflict. No update is lost: the applied saves of a
 section form one chain (each was made on the revision the one before it produced), the audit trail
 holds every applied value in that order, and the stored answers are those of the last one.
 """
@@ -24,7 +25,8 @@ from tests.web.visits_support import start_visit
 from tests.web.visits_support import stored
 
 ROUNDS = 10
-# (thread name, section, text field); two threads share red_flags.
+# (thread name, section, text field); two threads share red_flags, "b" autosaves.
+AUTOSAVER = "b"
 WRITERS = [
     ("a", "red_flags", "rf_notes"),
     ("b", "red_flags", "rf_notes"),
@@ -32,6 +34,8 @@ WRITERS = [
     ("d", "psychosocial", "notes"),
 ]
 REV = re.compile(r'name="_rev" value="(-?\d+)"')
+BASE = re.compile(r'name="_base" value="([^"]*)"')
+APPLIED = (200, 302)
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,15 @@ def _writer(app, name: str, section: str, field: str, visit_id: int, out: list[S
         for number in range(ROUNDS):
             page = client.get(section_url(visit_id, section))
             assert page.status_code == 200, page.status_code
-            found = REV.search(page.get_data(as_text=True))
+            html = page.get_data(as_text=True)
+            found, base = REV.search(html), BASE.search(html)
             assert found, "no _rev on the page"
+            assert base, "no _base on the page"
             rev = int(found.group(1))
             value = f"{name}{number}"
-            response = client.post(section_url(visit_id, section),
-                                   data={field: value, "_rev": str(rev), "_action": "save"})
+            url = section_url(visit_id, section) + ("/autosave" if name == AUTOSAVER else "")
+            response = client.post(url, data={field: value, "_rev": str(rev), "_base": base.group(1),
+                                              "_action": "save"})
             body = response.get_data(as_text=True)
             out.append(Save(name, section, value, rev, response.status_code, "database is locked" in body))
     except BaseException as exc:  # reported by the test, not lost in the thread
@@ -87,24 +94,25 @@ def test_concurrent_saves_of_one_visit_are_applied_or_refused_and_none_is_lost(a
 
     counts = {name: {"applied": 0, "conflict": 0} for name, _, _ in WRITERS}
     for save in saves:
-        counts[save.writer]["applied" if save.status == 302 else "conflict"] += 1
+        counts[save.writer]["applied" if save.status in APPLIED else "conflict"] += 1
     print(f"\n{database.kind}: {len(saves)} saves, per writer {counts}")  # noqa: T201 - the counts, with -s
 
-    assert all(save.status in (302, 409) for save in saves), sorted({s.status for s in saves})
+    assert all(save.status in (200 if save.writer == AUTOSAVER else 302, 409) for save in saves), \
+        sorted({s.status for s in saves})
     assert not any(save.locked for save in saves)
     # Writers alone on their section never conflict, whatever the others do on the visit.
     assert counts["c"] == counts["d"] == {"applied": ROUNDS, "conflict": 0}
 
     rows = section_rows(_visit(visit_id), fresh=True)
     for section, field in {(s, f) for _, s, f in WRITERS}:
-        applied = sorted((s for s in saves if s.section == section and s.status == 302), key=lambda s: s.rev)
+        applied = sorted((s for s in saves if s.section == section and s.status in APPLIED), key=lambda s: s.rev)
         # One chain: each applied save was made on the revision the previous one produced.
         assert [s.rev for s in applied] == list(range(len(applied))), section
         assert rows[section].rev == len(applied)
         assert stored(visit_id, section) == {field: applied[-1].value}
         # The audit trail holds every applied value, in order, each replacing the one before.
-        trail = [e.changes[f"{section}.{field}"] for e in audit_rows(visit_id, "update")
-                 if f"{section}.{field}" in (e.changes or {})]
+        trail = [e.changes[f"{section}.{field}"] for e in audit_rows(visit_id)
+                 if e.action in ("update", "autosave") and f"{section}.{field}" in (e.changes or {})]
         assert [new for _old, new in trail] == [s.value for s in applied], section
         assert [old for old, _new in trail] == [None] + [s.value for s in applied[:-1]], section
 
