@@ -120,8 +120,17 @@
     }
     failures = 0;
     if (response.type === "opaqueredirect" || response.status === 401) {
+      // The session ended (idle logout): the server kept this input for the page; log in again
+      // and it comes back in the form.
       stopped = true;
-      say("Not saved: your session ended. Press Save to log in again; what you typed is kept.");
+      const answer = await response.json().catch(() => ({}));
+      if (answer.login && sent === version) {
+        say("Your session ended. What you typed is kept: log in again to save it.");
+        submitting = true;
+        window.location.assign(answer.login);
+      } else {
+        say("Not saved: your session ended. Press Save to log in again; what you typed is kept.");
+      }
       return;
     }
     if (response.ok) {

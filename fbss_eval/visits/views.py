@@ -98,7 +98,8 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
         form = form_class(formdata=restored or formdata_from_answers(spec, row.answers if row else {}))
         if restored:  # typed before an idle logout: its messages, but not the old page's CSRF token
             form.validate()
-            form.csrf_token.errors = []
+            if "csrf_token" in form:  # (absent when CSRF is switched off)
+                form["csrf_token"].errors = []
         state = conflict.posted_state(restored) if restored else conflict.page_state(visit, spec, row)
         return _render(form, ctx, spec, state=state, unsaved=bool(restored))
 

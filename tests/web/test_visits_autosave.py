@@ -117,3 +117,33 @@ def test_5e_in_an_nrs_box_is_sent_as_typed_refused_beside_the_field_and_shown_ba
     assert response.status_code == 422
     assert field_error(soup(response), "back_nrs_now") == "Enter a whole number, using digits only."
     assert input_value(soup(response), "back_nrs_now") == "5e"
+
+
+
+def test_an_autosave_after_an_idle_logout_keeps_the_typing_for_the_section_page(client, users, patient):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+    from freezegun import freeze_time
+
+    from fbss_eval.extensions import db
+    from fbss_eval.models import FormStash
+    from fbss_eval.models.base import now_utc
+
+    with freeze_time(now_utc()) as clock:
+        login(client, "carl")
+        visit_id = start_visit(client, patient.id, days_ago(2))
+        data = opened(client, visit_id)
+        clock.tick(timedelta(minutes=20))
+        data["chief_complaint"] = "Typed after the session ended"
+        response = client.post(autosave_url(visit_id, "visit"), data=data, headers={"Accept": "application/json"})
+        assert response.status_code == 401
+        assert response.get_json() == {"status": "logged_out",
+                                       "login": f"/login?next=/visits/{visit_id}/sections/visit"}
+        # The typing is kept for the section page (not the endpoint), and comes back after login.
+        stash = db.session.scalars(sa.select(FormStash)).one()
+        assert stash.path == section_url(visit_id, "visit")
+        login(client, "carl")
+        page = client.get(section_url(visit_id, "visit"))
+        assert "Typed after the session ended" in page.get_data(as_text=True)
+    assert "chief_complaint" not in stored(visit_id, "visit")
