@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import abort
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..checklist.schema import Section
@@ -15,6 +16,7 @@ from ..models import User
 from ..models import Visit
 from ..models import VisitSection
 from ..services import merge
+from ..services import visits as service
 from ..services.unit_of_work import unit_of_work
 
 
@@ -56,6 +58,8 @@ def save(visit: Visit, spec: Section, answers: Mapping[str, Any], form: Mapping[
             db.session.rollback()
             if attempt == 2:
                 raise
+        except service.NotEditableError:  # signed meanwhile (seen under the visit's row lock)
+            abort(403)
     raise AssertionError("unreachable")
 
 
