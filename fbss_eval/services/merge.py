@@ -34,6 +34,8 @@ from ..checklist.schema import Field
 from ..checklist.schema import RepeatGroup
 from ..checklist.schema import Section
 from ..checklist.validate import clean_answers
+from ..extensions import db
+from ..models import User
 from .report_format import format_value
 
 SALT = "fbss-section-base"
@@ -202,6 +204,7 @@ class Outcome:
     their_answers: dict[str, Any] = dc_field(default_factory=dict)
     their_by_id: int | None = None
     their_at: Any = None
+    their_by: str | None = None  # the name of who saved the newer version
     base_answers: dict[str, Any] | None = None  # what the merge took as the common ancestor
 
 
@@ -231,7 +234,7 @@ def save_or_merge(visit: Any, section: Section, mine: Mapping[str, Any], rev: in
             outcome = _conflict(merge, current, ancestor)  # who and when, read before the save
             result = service.save_section(visit, section, merge.answers, current.rev, by)
             return Outcome(result, merge, True, outcome.their_rev, outcome.their_answers,
-                           outcome.their_by_id, outcome.their_at, ancestor)
+                           outcome.their_by_id, outcome.their_at, outcome.their_by, ancestor)
         # The combination does not hold together (e.g. a follow-up of an answer they changed):
         # the clinician decides on the fields involved.
         involved = tuple(c.key for c in merge.changes if c.who == "mine" or any(
@@ -252,5 +255,7 @@ def save_only(visit: Any, section: Section, mine: Mapping[str, Any], rev: int, b
 
 
 def _conflict(merge: Merge, current: Any, ancestor: Mapping[str, Any] | None) -> Outcome:
+    user = db.session.get(User, current.updated_by_id) if current.updated_by_id else None
     return Outcome(None, merge, False, current.rev, dict(current.answers or {}), current.updated_by_id,
-                   current.updated_at, dict(ancestor) if ancestor is not None else None)
+                   current.updated_at, user.full_name if user else None,
+                   dict(ancestor) if ancestor is not None else None)

@@ -21,7 +21,6 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db
 from ..forms.builder import section_form_class
-from ..models import User
 from ..models import Visit
 from ..services import merge
 from ..services import visits as service
@@ -53,9 +52,8 @@ def autosave(visit_id: int, key: str) -> tuple[Response, int]:
         return _saved(visit, spec.key, row.rev, row.answers or {}, row.updated_at, changes=0)
     outcome = conflict.save(visit, spec, answers, request.form, g.user, allow_merge=False)
     if outcome.result is None:
-        user = db.session.get(User, outcome.their_by_id) if outcome.their_by_id else None
         at = outcome.their_at.strftime("%H:%M UTC") if outcome.their_at else ""
-        who = user.full_name if user else "Someone"
+        who = outcome.their_by or "Someone"
         return jsonify(
             status="conflict",
             message=f"Not saved: {who} saved this section {at} after you opened it. "

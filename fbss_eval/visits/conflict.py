@@ -55,7 +55,7 @@ def save(visit: Visit, spec: Section, answers: Mapping[str, Any], form: Mapping[
                                                merge.posted_choices(form, base.asks if base else ()), by)
                 return merge.save_only(visit, spec, answers, rev, by)
         except StaleDataError:
-            db.session.rollback()
+            db.session.rollback()  # (unit_of_work does not when its commit is what raised)
             if attempt == 2:
                 raise
         except service.NotEditableError:  # signed meanwhile (seen under the visit's row lock)
@@ -69,11 +69,10 @@ def conflict_context(visit: Visit, spec: Section, outcome: merge.Outcome,
     and the ``_rev``/``_base`` of the version the merged form now builds on."""
     assert outcome.merge is not None
     m = outcome.merge
-    user = db.session.get(User, outcome.their_by_id) if outcome.their_by_id else None
     token = merge.base_token(visit.id, spec.key, outcome.their_rev, outcome.their_answers,
                              orig=outcome.base_answers, asks=m.asks)
     return {
-        "by": user.full_name if user else None,
+        "by": outcome.their_by,
         "at": outcome.their_at,
         "changes": m.changes,
         "asks": set(m.asks),
@@ -89,9 +88,8 @@ def conflict_context(visit: Visit, spec: Section, outcome: merge.Outcome,
 def merged_message(outcome: merge.Outcome) -> str:
     """The note shown after my changes were applied on top of a newer version."""
     assert outcome.merge is not None
-    user = db.session.get(User, outcome.their_by_id) if outcome.their_by_id else None
     when = outcome.their_at.strftime("%H:%M UTC") if outcome.their_at else ""
     mine = ", ".join(outcome.merge.keys("mine")) or "none"
     theirs = ", ".join(outcome.merge.keys("theirs")) or "none"
-    return (f"{user.full_name if user else 'Someone'} saved this section {when} after you opened it. "
+    return (f"{outcome.their_by or 'Someone'} saved this section {when} after you opened it. "
             f"Your changes ({mine}) were applied on top of theirs ({theirs}).")
