@@ -35,7 +35,7 @@ from ..models import VisitAlert
 from ..security import restored_form_data
 from ..security import safe_next
 from ..services import visits as service
-from . import conflict
+from . import conflict as merging
 from .context import visit_context
 from .forms import AcknowledgeForm
 from .forms import NotAssessedForm
@@ -100,29 +100,29 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
             form.validate()
             if "csrf_token" in form:  # (absent when CSRF is switched off)
                 form["csrf_token"].errors = []
-        state = conflict.posted_state(restored) if restored else conflict.page_state(visit, spec, row)
+        state = merging.posted_state(restored) if restored else merging.page_state(visit, spec, row)
         return _render(form, ctx, spec, state=state, unsaved=bool(restored))
 
     _require_edit(visit)
     action = request.form.get("_action", "save")
     if action.startswith(("add:", "remove:")):
         return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec,
-                       state=conflict.posted_state(request.form))
+                       state=merging.posted_state(request.form))
     form = form_class()
     valid = form.validate()
     valid = form.refuse_hidden() and valid
     if not valid:
-        return _render(form, ctx, spec, status=422, state=conflict.posted_state(request.form))
-    outcome = conflict.save(visit, spec, form.answers(), request.form, g.user)
+        return _render(form, ctx, spec, status=422, state=merging.posted_state(request.form))
+    outcome = merging.save(visit, spec, form.answers(), request.form, g.user)
     if outcome.result is None:
         assert outcome.merge is not None
-        shown = conflict.conflict_context(visit, spec, outcome, request.form)
+        shown = merging.conflict_context(visit, spec, outcome, request.form)
         merged_form = form_class(formdata=formdata_from_answers(spec, outcome.merge.answers))
         return _render(merged_form, visit_context(visit, current=key), spec, status=409, conflict=shown,
                        state=(shown["rev"], shown["token"]))
     result = outcome.result
     if outcome.merged:
-        flash(conflict.merged_message(outcome), "info")
+        flash(merging.merged_message(outcome), "info")
     flash(f"{spec.title}: saved ({len(result.changes)} change{'s' if len(result.changes) != 1 else ''}).", "success")
     if action == "save_next" and ctx["next_key"]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=ctx["next_key"]))
