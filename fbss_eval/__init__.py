@@ -41,6 +41,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     register_templating(app)
     register_security(app)
     register_blueprints(app)
+    register_renderer(app)
     register_errorhandlers(app)
     register_commands(app)
     register_logging(app)
@@ -52,6 +53,14 @@ def _default_database(app: Flask) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         path = Path(app.instance_path) / "fbss_eval.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def register_renderer(app: Flask) -> None:
+    """The PDF renderer the services use (signing renders a visit's PDFs once): services cannot
+    import ``pdf`` (it reads them), so the app hands it to them here."""
+    from .pdf import render_visit
+
+    app.extensions["fbss_eval.render_visit"] = render_visit
 
 
 def register_extensions(app: Flask) -> None:
@@ -91,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
+    from .visits.autosave import bp as visit_autosave_bp
     from .visits.pdf_views import bp as visit_pdf_bp
     from .visits.signing_views import bp as signing_bp
     from .visits.views import bp as visits_bp
@@ -101,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(visits_bp)
     app.register_blueprint(visit_pdf_bp)
     app.register_blueprint(signing_bp)
+    app.register_blueprint(visit_autosave_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -7,6 +7,7 @@ stashed for the same user and offered back after they log in again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -86,10 +87,13 @@ def load_user() -> Response | None:
     if request.endpoint is None:
         abort(404)
     next_path = request.full_path if request.query_string else request.path
+    script = request.accept_mimetypes.best == "application/json"
+    if script:  # an autosave: the typing is kept for the page it came from, not the endpoint
+        next_path = request.path.removesuffix("/autosave")
     if state.expired_user_id is not None:
         session.pop(SESSION_KEY, None)
         if request.method == "POST" and request.form:
-            _stash_form(state.expired_user_id)
+            _stash_form(state.expired_user_id, next_path if script else request.path)
             flash(
                 "Your session ended after a period of inactivity. Log in again: "
                 "what you typed has been kept.",
@@ -97,13 +101,16 @@ def load_user() -> Response | None:
             )
         else:
             flash("Your session ended after a period of inactivity. Please log in again.", "info")
+    if script:  # the page goes to the login itself (static/autosave.js)
+        return Response(json.dumps({"status": "logged_out", "login": url_for("auth.login", next=next_path)}),
+                        status=401, mimetype="application/json")
     return redirect(url_for("auth.login", next=next_path))
 
 
-def _stash_form(user_id: int) -> None:
+def _stash_form(user_id: int, path: str) -> None:
     data = {k: v for k, v in request.form.to_dict(flat=False).items() if k != "csrf_token"}
     with unit_of_work():
-        form_stash.stash(user_id, request.path, data)
+        form_stash.stash(user_id, path, data)
 
 
 def restored_form_data() -> MultiDict[str, str] | None:

@@ -17,13 +17,10 @@ from flask import current_app
 from ..extensions import db
 from ..models import Visit
 from ..models import VisitStatus
+from ..services.signing import StoredPdfMismatchError
 
 log = logging.getLogger("fbss_eval.pdf")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class StoredPdfMismatchError(RuntimeError):
-    """A signed visit's stored PDF does not match its recorded SHA-256."""
 
 
 def pdf_filename(mrn: str, visit_date: date, visit_id: int | None = None, *, full: bool = False) -> str:

@@ -11,37 +11,15 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
+from ..checklist.display import format_value as format_value
+from ..checklist.display import number as number
 from ..checklist.schema import Field
 from ..checklist.schema import RepeatGroup
 from .model import Line
 from .model import Table
 
-# Units printed without a space ("70%", "7/10").
-_TIGHT_UNITS = ("%", "/10")
 # A repeat group whose fields name no column shows its first few required short fields.
 _DEFAULT_COLUMNS = 5
-
-
-def number(value: float | int) -> str:
-    """A number as a clinician writes it: no trailing ``.0``."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def format_value(field: Field, value: Any) -> str:
-    """A stored value as text: option labels for choices, units for numbers."""
-    if field.type == "choice":
-        return field.option_label(value)
-    if field.type == "multichoice":
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(field.option_label(v) for v in values)
-    if field.type == "boolean":
-        return "Yes" if value else "No"
-    if field.type in ("integer", "decimal") and isinstance(value, int | float) and not isinstance(value, bool):
-        text = number(value)
-        if field.unit:
-            text += field.unit if field.unit in _TIGHT_UNITS else f" {field.unit}"
-        return text
-    return str(value)
 
 
 def lines(fields: Iterable[Field], answers: Mapping[str, Any]) -> tuple[Line, ...]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..checklist import display
 from ..checklist.evaluate import evaluate
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.schema import Field
@@ -44,12 +45,7 @@ def format_value(item: Item | None, value: Any) -> str:
                          for n, row in enumerate(value, 1))
     if not isinstance(item, Field):
         return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-    if item.type == "boolean":
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(item.option_label(v) for v in value)
-    text = item.option_label(value) if item.options else str(value)
-    return f"{text} {item.unit}" if item.unit and not item.options else text
+    return display.format_value(item, value)
 
 
 def _row_text(group: RepeatGroup, row: Mapping[str, Any]) -> str:

@@ -44,6 +44,10 @@ MEANING_LABELS = {
 MEANING_SHORT = {SignatureMeaning.AUTHORED.value: "Authored", SignatureMeaning.REVIEWED.value: "Reviewed"}
 REASON_MAX = 1000
 
+class StoredPdfMismatchError(RuntimeError):
+    """A stored PDF (a signed visit's, or a revision's) no longer matches its recorded SHA-256."""
+
+
 class NotAllowedError(Exception):
     """Only the visit's clinician or an admin may sign or amend it."""
 
@@ -146,6 +150,10 @@ def sign(visit: Visit, user: User, password: str, meaning: str) -> SignOutcome:
     if not may_sign(user, visit):
         raise NotAllowedError(visit.id)
     check_transition(VisitStatus(visit.status), VisitStatus.SIGNED)
+    try:  # serialised with the visit's saves, and sure that nobody signed it meanwhile
+        visit_service.lock_visit(visit)
+    except visit_service.NotEditableError as exc:
+        raise TransitionError(VisitStatus.SIGNED, VisitStatus.SIGNED) from exc
     if meaning not in MEANING_LABELS:
         raise ValueError(f"unknown meaning {meaning!r}")
     blockers = sign_blockers(visit)
@@ -187,9 +195,8 @@ def sign(visit: Visit, user: User, password: str, meaning: str) -> SignOutcome:
 
 
 def _render(visit: Visit) -> tuple[bytes, bytes]:
-    from ..pdf import render_visit
-
-    return render_visit(visit), render_visit(visit, full=True)
+    render = current_app.extensions["fbss_eval.render_visit"]  # fbss_eval.pdf.render_visit
+    return render(visit), render(visit, full=True)
 
 
 def amend(visit: Visit, user: User, reason: str) -> None:
@@ -239,8 +246,6 @@ def stored_revision_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
 def revision_pdf(revision: VisitRevision, *, full: bool = False) -> bytes:
     """A revision's stored summary (or full-record) PDF; StoredPdfMismatchError if it no longer
     matches its SHA-256 (it is then never served)."""
-    from ..pdf import StoredPdfMismatchError
-
     pdf = bytes(revision.record_pdf if full else revision.summary_pdf)
     if sha256(pdf) != (revision.record_pdf_sha256 if full else revision.summary_pdf_sha256):
         raise StoredPdfMismatchError(f"visit {revision.visit_id} revision {revision.revision}")

@@ -29,6 +29,10 @@ def unit_of_work() -> Iterator[None]:
         raise
     else:
         if depth == 0:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except BaseException:  # a failed flush or commit (e.g. StaleDataError) leaves nothing half-done
+                db.session.rollback()
+                raise
     finally:
         g._uow_depth = depth

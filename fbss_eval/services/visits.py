@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ..checklist.categories import PAIN_GENERATORS
 from ..checklist.evaluate import Evaluation
 from ..checklist.evaluate import evaluate
 from ..checklist.schema import Section
@@ -25,8 +24,6 @@ from ..checklist.versions import current_version
 from ..checklist.versions import sections_for
 from ..checklist.visible import visible_answers
 from ..extensions import db
-from ..models import Finding
-from ..models import InstrumentScore
 from ..models import Patient
 from ..models import SectionStatus
 from ..models import User
@@ -35,6 +32,7 @@ from ..models import VisitAlert
 from ..models import VisitSection
 from ..models.base import now_utc
 from . import audit
+from . import projections
 from .transitions import VISIT_START
 from .transitions import set_section_status
 
@@ -114,10 +112,34 @@ def user_name(user_id: int | None) -> str | None:
     return user.full_name if user else None
 
 
-def section_rows(visit: Visit) -> dict[str, VisitSection]:
-    """The stored sections of a visit by key (one query)."""
-    rows = db.session.scalars(sa.select(VisitSection).where(VisitSection.visit_id == visit.id)).all()
-    return {row.section_key: row for row in rows}
+def section_rows(visit: Visit, fresh: bool = False) -> dict[str, VisitSection]:
+    """The stored sections of a visit by key (one query). ``fresh`` re-reads rows already in the
+    session (after ``lock_visit``: what other writers committed meanwhile)."""
+    stmt = sa.select(VisitSection).where(VisitSection.visit_id == visit.id)
+    if fresh:
+        stmt = stmt.execution_options(populate_existing=True)
+    return {row.section_key: row for row in db.session.scalars(stmt).all()}
+
+
+def lock_visit(visit: Visit) -> None:
+    """Serialise the writers of one visit: take its row lock until the transaction ends, and
+    reload it (its ``version_id`` too) as last committed.
+
+    Every save rewrites visit-wide projections (completeness, scores, findings, alerts) from all
+    of the visit's sections, so two saves of one visit must not interleave, even of different
+    sections. PostgreSQL (READ COMMITTED): ``SELECT ... FOR UPDATE OF visit`` waits for the
+    other writer's commit, and every statement after it sees that commit, so the section
+    ``rev`` checks and the projections read current data and the version-checked UPDATE of the
+    visit row cannot go stale. SQLite: writing requests already hold the database's write lock
+    from ``BEGIN IMMEDIATE`` (``database.py``); FOR UPDATE is not emitted there.
+
+    Raises ``NotEditableError`` when the visit, as last committed, is signed."""
+    db.session.scalars(  # consumed: the ORM reloads ``visit`` only as it reads the row
+        sa.select(Visit).where(Visit.id == visit.id).with_for_update(of=Visit)
+        .execution_options(populate_existing=True)
+    ).one()
+    if not visit.editable:
+        raise NotEditableError(visit.id)
 
 
 def recorded_answers(sections: Iterable[Section], rows: Mapping[str, VisitSection]) -> dict[str, dict[str, Any]]:
@@ -207,15 +229,18 @@ class SaveResult:
 
 
 def save_section(
-    visit: Visit, section: Section, answers: Mapping[str, Any], expected_rev: int, by: User
+    visit: Visit, section: Section, answers: Mapping[str, Any], expected_rev: int, by: User,
+    action: str = "update",
 ) -> SaveResult:
     """Store a section's answers (validated again against the checklist) if nobody saved it since
-    the page was loaded (``expected_rev``); else raise ``StaleSectionError``."""
-    return save_sections(visit, [(section, answers, expected_rev)], by)
+    the page was loaded (``expected_rev``); else raise ``StaleSectionError``. ``action`` names
+    the audit rows ("autosave" for the page's own saves)."""
+    return save_sections(visit, [(section, answers, expected_rev)], by, action)
 
 
 def save_sections(
-    visit: Visit, entries: Iterable[tuple[Section, Mapping[str, Any], int]], by: User
+    visit: Visit, entries: Iterable[tuple[Section, Mapping[str, Any], int]], by: User,
+    action: str = "update",
 ) -> SaveResult:
     """``save_section`` for several sections at once, evaluated once (the demo seeder, imports).
 
@@ -229,7 +254,8 @@ def save_sections(
         if errors:
             raise ValueError(f"answers do not fit section {section.key}: {sorted(errors)}")
         cleaned.append((section, clean, expected_rev))
-    rows = section_rows(visit)
+    lock_visit(visit)
+    rows = section_rows(visit, fresh=True)
     for section, _clean, expected_rev in cleaned:
         row = rows.get(section.key)
         if (row.rev if row is not None else 0) != expected_rev:
@@ -254,9 +280,9 @@ def save_sections(
             _sync_visit_header(visit, clean)
         section_changes = {f"{section.key}.{k}": v for k, v in audit.diff(before, clean).items()}
         if section_changes:
-            audit.record("update", "visit", visit.id, section_changes, user=by)
+            audit.record(action, "visit", visit.id, section_changes, user=by)
         changes.update(section_changes)
-    visit.updated_at = now_utc()  # bumps version_id: concurrent saves of the visit collide
+    visit.updated_at = now_utc()  # bumps version_id; safe: lock_visit reloaded it under the lock
     evaluation = recompute(visit, rows)
     return SaveResult(changes, evaluation)
 
@@ -274,7 +300,8 @@ def mark_not_assessed(visit: Visit, section: Section, reason: str, expected_rev:
         raise NotEditableError(visit.id)
     if reason not in NOT_ASSESSED_REASONS:
         raise ValueError(f"unknown reason {reason!r}")
-    rows = section_rows(visit)
+    lock_visit(visit)
+    rows = section_rows(visit, fresh=True)
     row = rows.get(section.key)
     if row is None:
         row = VisitSection(visit_id=visit.id, section_key=section.key, answers={}, rev=0)
@@ -308,60 +335,18 @@ def recompute(visit: Visit, rows: Mapping[str, VisitSection]) -> Evaluation:
             required_done += row is not None and row.status in (
                 SectionStatus.COMPLETE, SectionStatus.NOT_ASSESSED)
     visit.completeness_pct = round(100 * required_done / required) if required else 100
-    _write_scores(visit, evaluation)
-    _write_findings(visit, rows)
-    _write_alerts(visit, evaluation)
+    projections.write_scores(visit, evaluation)
+    projections.write_findings(visit, rows)
+    projections.write_alerts(visit, evaluation)
     db.session.flush()
     return evaluation
-
-
-def _write_scores(visit: Visit, evaluation: Evaluation) -> None:
-    db.session.execute(sa.delete(InstrumentScore).where(InstrumentScore.visit_id == visit.id))
-    for key, result in {**evaluation.results, **evaluation.nrs}.items():
-        db.session.add(InstrumentScore(
-            visit_id=visit.id, instrument=key, score=result.score, band=result.band,
-            band_label=result.band_label, positive=result.positive, n_answered=result.n_answered,
-            n_items=result.n_items, subscores=dict(result.subscores) or None, notes=list(result.notes) or None,
-        ))
-
-
-def _write_findings(visit: Visit, rows: Mapping[str, VisitSection]) -> None:
-    db.session.execute(sa.delete(Finding).where(Finding.visit_id == visit.id))
-    row = rows.get("differential")
-    answers = row.answers if row is not None and row.status != SectionStatus.NOT_ASSESSED else {}
-    for category in PAIN_GENERATORS:
-        likelihood = (answers or {}).get(f"lh_{category.value}")
-        if likelihood and likelihood != "not_assessed":
-            db.session.add(Finding(visit_id=visit.id, category=category.value, likelihood=likelihood))
-
-
-def _write_alerts(visit: Visit, evaluation: Evaluation) -> None:
-    existing = {a.kind: a for a in db.session.scalars(sa.select(VisitAlert).where(VisitAlert.visit_id == visit.id))}
-    raised = {alert.kind: alert for alert in evaluation.alerts}
-    for kind, stale in existing.items():
-        if kind not in raised:
-            stale.active = False
-    for kind, alert in raised.items():
-        evidence = list(alert.evidence)
-        row = existing.get(kind)
-        if row is None:
-            db.session.add(VisitAlert(
-                visit_id=visit.id, kind=kind, severity=alert.severity, message=alert.message,
-                evidence=evidence, advice=alert.action, must_acknowledge=alert.must_acknowledge,
-            ))
-            continue
-        if not row.active or row.evidence != evidence:
-            # A new or changed finding needs a fresh acknowledgement.
-            row.raised_at = now_utc()
-            row.acknowledged_at = row.acknowledged_by_id = row.action_taken = None
-        row.active, row.severity, row.message = True, alert.severity, alert.message
-        row.evidence, row.advice, row.must_acknowledge = evidence, alert.action, alert.must_acknowledge
 
 
 def acknowledge_alert(visit: Visit, alert: VisitAlert, action_taken: str, by: User) -> None:
     """Record who acknowledged an alert, when, and the action taken."""
     if not visit.editable:
         raise NotEditableError(visit.id)
+    lock_visit(visit)
     alert.acknowledged_by_id = by.id
     alert.acknowledged_at = now_utc()
     alert.action_taken = action_taken

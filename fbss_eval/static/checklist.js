@@ -1,12 +1,20 @@
 // Enable-when on the section pages: show a question only when the answers it depends on hold.
 // The server enforces the same rules (a hidden question's data is refused), so this is comfort.
+// A hidden question keeps what was typed in it while the page is open (switching an answer away
+// and back brings it back): its inputs are disabled, so a save does not send them and the server
+// drops the answer only when it is saved hidden.
 "use strict";
 (function () {
   const form = document.getElementById("section-form");
   if (!form) return;
 
+  function hiddenInput(el) {
+    return el.closest("[data-enable-when][hidden]") !== null;
+  }
+
   function valueOf(name) {
-    const inputs = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
+    // A hidden question counts as unanswered, as on the server (its answer is not saved).
+    const inputs = Array.from(form.querySelectorAll(`[name="${CSS.escape(name)}"]`)).filter((i) => !hiddenInput(i));
     if (!inputs.length) return null;
     const first = inputs[0];
     if (first.type === "checkbox") {
@@ -41,25 +49,25 @@
     }
   }
 
-  function clear(container) {
-    container.querySelectorAll("input, select, textarea").forEach((el) => {
-      if (el.type === "checkbox" || el.type === "radio") el.checked = false;
-      else if (el.type !== "hidden" && el.type !== "submit") el.value = "";
-    });
-  }
-
   let touched = false;
 
   function refresh() {
-    form.querySelectorAll("[data-enable-when]").forEach((el) => {
-      const conditions = JSON.parse(el.getAttribute("data-enable-when"));
-      const scope = el.getAttribute("data-scope") || "";
-      // A question the server refused stays visible with its message until the user acts.
-      const refused = !touched && el.querySelector(".field-error");
-      const shown = refused || conditions.every((c) => holds(c, scope));
-      if (!shown && !el.hidden) clear(el);  // data for a question that no longer applies is dropped
-      el.hidden = !shown;
-    });
+    // Repeated until stable: hiding a question can hide the ones that depend on it.
+    for (let pass = 0; pass < 5; pass++) {
+      let changed = false;
+      form.querySelectorAll("[data-enable-when]").forEach((el) => {
+        const conditions = JSON.parse(el.getAttribute("data-enable-when"));
+        const scope = el.getAttribute("data-scope") || "";
+        // A question the server refused stays visible with its message until the user acts.
+        const refused = !touched && el.querySelector(".field-error");
+        const shown = Boolean(refused) || conditions.every((c) => holds(c, scope));
+        if (el.hidden === shown) { el.hidden = !shown; changed = true; }
+      });
+      if (!changed) break;
+    }
+    // Hidden, never cleared: what was typed stays, but is not sent while the question is hidden.
+    form.querySelectorAll("[data-enable-when] input, [data-enable-when] select, [data-enable-when] textarea")
+      .forEach((el) => { el.disabled = hiddenInput(el); });
   }
 
   form.addEventListener("change", () => { touched = true; refresh(); });

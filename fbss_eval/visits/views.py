@@ -33,8 +33,8 @@ from ..models import Visit
 from ..security import restored_form_data
 from ..security import safe_next
 from ..services import visits as service
-from ..services.audit import diff as audit_diff
 from ..services.unit_of_work import unit_of_work
+from . import conflict as merging
 from .context import visit_context
 from .forms import AcknowledgeForm
 from .forms import NotAssessedForm
@@ -93,35 +93,37 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         restored = restored_form_data()
         form = form_class(formdata=restored or formdata_from_answers(spec, row.answers if row else {}))
-        if restored:
+        if restored:  # typed before an idle logout: its messages, but not the old page's CSRF token
             form.validate()
-        return _render(form, ctx, spec)
+            if "csrf_token" in form:  # (absent when CSRF is switched off)
+                form["csrf_token"].errors = []
+        state = merging.posted_state(restored) if restored else merging.page_state(visit, spec, row)
+        return _render(form, ctx, spec, state=state, unsaved=bool(restored))
 
     _require_edit(visit)
     action = request.form.get("_action", "save")
     if action.startswith(("add:", "remove:")):
-        return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec)
+        return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec,
+                       state=merging.posted_state(request.form))
     form = form_class()
     valid = form.validate()
     valid = form.refuse_hidden() and valid
     if not valid:
-        return _render(form, ctx, spec, status=422)
-    try:
-        with unit_of_work():
-            result = service.save_section(visit, spec, form.answers(), _rev(), g.user)
-    except service.StaleSectionError as exc:  # rolled back whole by unit_of_work
-        return _render(form, ctx, spec, status=409, conflict=exc.current)
+        return _render(form, ctx, spec, status=422, state=merging.posted_state(request.form))
+    outcome = merging.save(visit, spec, form.answers(), request.form, g.user)
+    if outcome.result is None:
+        assert outcome.merge is not None
+        shown = merging.conflict_context(visit, spec, outcome, request.form)
+        merged_form = form_class(formdata=formdata_from_answers(spec, outcome.merge.answers))
+        return _render(merged_form, visit_context(visit, current=key), spec, status=409, conflict=shown,
+                       state=(shown["rev"], shown["token"]))
+    result = outcome.result
+    if outcome.merged:
+        flash(merging.merged_message(outcome), "info")
     flash(f"{spec.title}: saved ({len(result.changes)} change{'s' if len(result.changes) != 1 else ''}).", "success")
     if action == "save_next" and ctx["next_key"]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=ctx["next_key"]))
     return redirect(url_for("visits.section", visit_id=visit.id, key=key))
-
-
-def _rev() -> int:
-    try:
-        return int(request.form.get("_rev", "-1"))
-    except ValueError:
-        return -1
 
 
 def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]:
@@ -137,7 +139,8 @@ def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]
 
 
 def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int = 200,
-            conflict: Any = None) -> tuple[str, int]:
+            conflict: dict[str, Any] | None = None, state: tuple[int, str] = (0, ""),
+            unsaved: bool = False) -> tuple[str, int]:
     """The section page: the form (with whatever was typed), and what was computed from the
     saved answers beside it."""
     row = ctx["rows"].get(spec.key)
@@ -159,18 +162,14 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
         },
         block_outcomes=[block_outcome(r, settings) for r in saved_rows],
         conflict=conflict,
-        conflict_by=service.user_name(conflict.updated_by_id) if conflict else None,
-        conflict_fields=_differing(spec, conflict.answers, current) if conflict else [],
+        form_rev=state[0],
+        form_base=state[1],
+        unsaved=unsaved or request.method == "POST",  # the form holds input that is not stored
         not_assessed_form=NotAssessedForm(formdata=None, rev=row.rev if row else 0),
         not_assessed_reasons=service.NOT_ASSESSED_REASONS,
         **ctx,
     )
     return html, status
-
-
-def _differing(spec: Section, saved: dict[str, Any], mine: dict[str, Any]) -> list[str]:
-    labels = {item.key: item.label for item in spec.items}
-    return [labels.get(key, key) for key in audit_diff(saved or {}, mine)]
 
 
 @bp.post("/visits/<int:visit_id>/sections/<key>/not-assessed")

@@ -198,7 +198,7 @@ def test_sign_amend_and_sign_again_keeps_revision_1_and_shows_the_changes_in_lab
             for tr in soup(diff).select("table.diff tbody tr")}
     assert rows["Impact on work"] == ["Mild", "Severe"]
     assert rows["Chief complaint"] == ["Leg pain, left", "Leg and back pain"]
-    assert rows["Back pain now (NRS 0-10)"] == ["4 /10", "7 /10"]
+    assert rows["Back pain now (NRS 0-10)"] == ["4/10", "7/10"]
     operation = [label for label in rows if label.startswith("Operations: Operation 1: Centre")]
     assert operation
     assert rows[operation[0]][1] == "St Elsewhere, Mr Amended"

@@ -66,7 +66,8 @@ def test_a_field_added_in_the_checklist_appears_validates_stores_and_counts(as_c
     page = soup(as_clinician.get(section_url(visit_id, "examination")))
     node = page.find("input", attrs={"name": "morning_stiffness_min"})
     assert node is not None
-    assert (node["type"], node["min"], node["max"]) == ("number", "0", "240")
+    # a text box with a numeric keyboard (type=number would send "" for "5e"), with its range
+    assert (node["type"], node["inputmode"], node["min"], node["max"]) == ("text", "numeric", "0", "240")
     assert page.find("label", attrs={"for": "morning_stiffness_min"}).get_text(strip=True) == "Morning stiffness"
     assert "Minutes until the back loosens up" in page.get_text()
     assert node.find_parent(class_="cl-item")["class"].count("required") == 1

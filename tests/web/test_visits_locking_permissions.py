@@ -70,13 +70,17 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict_and_keeps_its_input(
     assert "leg_nrs_now" not in saved  # nothing of the second save was stored
     assert section_row(visit_id, "visit").rev == 1
 
-    # The conflict page carries the new revision: saving again is a deliberate overwrite.
+    # The conflict page carries the new revision; the field both changed needs a choice, then the
+    # save applies it on top of the first one (tests/web/test_visits_merge.py has the cases).
     assert rev_of(page) == "1"
-    response = second.post(section_url(visit_id, "visit"), data=page_form(page))
+    resolved = page_form(page)
+    resolved["_keep-chief_complaint"] = "mine"
+    response = second.post(section_url(visit_id, "visit"), data=resolved)
     assert response.status_code == 302
     saved = stored(visit_id, "visit")
     assert saved["chief_complaint"] == "Leg pain (second)"
     assert saved["leg_nrs_now"] == 8
+    assert saved["back_nrs_now"] == 3  # the first save's change is kept
 
 
 def test_a_stale_or_missing_revision_is_a_conflict(as_clinician, visit_id):
