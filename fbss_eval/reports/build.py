@@ -40,6 +40,7 @@ from ..models.base import now_utc
 from ..models.patient import SEX_LABELS
 from ..models.patient import Sex
 from ..services.patients import age
+from ..services.signing import signature_of
 from ..services.visits import NOT_ASSESSED_REASONS
 from ..services.visits import active_alerts
 from ..services.visits import evaluation_of
@@ -180,7 +181,17 @@ def _status(visit: Visit) -> StatusInfo:
         revision=visit.revision,
         signed_by=signer.full_name if signer else None,
         signed_at=visit.signed_at.strftime(TIME_FORMAT) if visit.signed_at else None,
+        signature=_signature_lines(visit),
     )
+
+
+def _signature_lines(visit: Visit) -> tuple[str, ...]:
+    signature = signature_of(visit)
+    if signature is None:
+        return ()
+    return (f"Signed by {signature.name} · {signature.signed_at_utc} ({signature.signed_at_local}) · "
+            f"{signature.meaning} · revision {signature.revision}",
+            f"Answers SHA-256 {signature.answers_sha256}")
 
 
 def _alert(alert: VisitAlert) -> AlertInfo:

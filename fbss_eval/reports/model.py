@@ -86,6 +86,9 @@ class StatusInfo:
     revision: int
     signed_by: str | None
     signed_at: str | None
+    # Printed in every page footer of a signed revision (21 CFR 11.50): who, when (UTC and local),
+    # the meaning, the revision and the SHA-256 of its frozen answers; empty until signed.
+    signature: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
