@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Visit
 from ..models import VisitStatus
 from ..services.signing import StoredPdfMismatchError
+from ..services.signing import stored_revision_pdf
 
 log = logging.getLogger("fbss_eval.pdf")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -55,8 +56,13 @@ def render_visit(visit: Visit, *, full: bool = False) -> bytes:
     return render_visit_pdf(build_visit_report(visit, full=full), current_app.config.get("PDF_PAGE_SIZE", "A4"))
 
 
+def stored_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
+    """A signed visit's PDF as stored at signing, summary or (``full``) full record, checked
+    against its SHA-256; None for a visit that is not signed."""
+    return stored_revision_pdf(visit, full=True) if full else stored_signed_pdf(visit)
+
+
 def visit_pdf(visit: Visit, *, full: bool = False) -> bytes:
-    """The PDF to hand out: for the summary, a signed visit's stored PDF when there is one;
-    otherwise a fresh render (the full record is always rendered from the stored answers)."""
-    stored = None if full else stored_signed_pdf(visit)
+    """The PDF to hand out: a signed visit's stored PDF, else one rendered now."""
+    stored = stored_pdf(visit, full=full)
     return stored if stored is not None else render_visit(visit, full=full)

@@ -9,7 +9,7 @@ from ..models import Visit
 from ..services import audit
 from . import pdf_filename
 from . import render_visit
-from . import stored_signed_pdf
+from . import stored_pdf
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class VisitPdf:
 
 
 def visit_pdf(visit: Visit, *, full: bool) -> VisitPdf:
-    """The summary (stored if signed, else rendered) or, with ``full``, the full record."""
-    stored = None if full else stored_signed_pdf(visit)
+    """The summary or, with ``full``, the full record: as stored at signing, else rendered now."""
+    stored = stored_pdf(visit, full=full)
     content = stored if stored is not None else render_visit(visit, full=full)
     return VisitPdf(content, pdf_filename(visit.patient.mrn, visit.visit_date, full=full), stored is not None)
 
