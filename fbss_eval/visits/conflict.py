@@ -55,8 +55,7 @@ def conflict_context(visit: Visit, spec: Section, outcome: merge.Outcome,
                      form: Mapping[str, str]) -> dict[str, Any]:
     """What the conflict page shows: who saved when, each differing field, the choices needed,
     and the ``_rev``/``_base`` of the version the merged form now builds on."""
-    assert outcome.merge is not None
-    m = outcome.merge
+    m = _merge_of(outcome)
     token = merge.base_token(visit.id, spec.key, outcome.their_rev, outcome.their_answers,
                              orig=outcome.base_answers, asks=m.asks)
     return {
@@ -68,6 +67,7 @@ def conflict_context(visit: Visit, spec: Section, outcome: merge.Outcome,
         "base_known": m.base_known,
         "rev": outcome.their_rev,
         "token": token,
+        "answers": m.answers,  # their version with my changes: what the merged form starts from
         "keep_prefix": merge.KEEP_PREFIX,
         "chosen": {k: v for k, v in merge.posted_choices(form, m.asks).items() if v in ("mine", "theirs")},
     }
@@ -75,9 +75,15 @@ def conflict_context(visit: Visit, spec: Section, outcome: merge.Outcome,
 
 def merged_message(outcome: merge.Outcome) -> str:
     """The note shown after my changes were applied on top of a newer version."""
-    assert outcome.merge is not None
+    merged = _merge_of(outcome)
     when = outcome.their_at.strftime("%H:%M UTC") if outcome.their_at else ""
-    mine = ", ".join(outcome.merge.keys("mine")) or "none"
-    theirs = ", ".join(outcome.merge.keys("theirs")) or "none"
+    mine = ", ".join(merged.keys("mine")) or "none"
+    theirs = ", ".join(merged.keys("theirs")) or "none"
     return (f"{outcome.their_by or 'Someone'} saved this section {when} after you opened it. "
             f"Your changes ({mine}) were applied on top of theirs ({theirs}).")
+
+
+def _merge_of(outcome: merge.Outcome) -> merge.Merge:
+    if outcome.merge is None:
+        raise ValueError("the save went through: there is no merge to show")
+    return outcome.merge

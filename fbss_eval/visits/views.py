@@ -111,10 +111,9 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     if not valid:
         return _render(form, ctx, spec, status=422, state=merging.posted_state(request.form))
     outcome = merging.save(visit, spec, form.answers(), request.form, g.user)
-    if outcome.result is None:
-        assert outcome.merge is not None
+    if outcome.result is None:  # a conflict: the merge to review (conflict_context reads it)
         shown = merging.conflict_context(visit, spec, outcome, request.form)
-        merged_form = form_class(formdata=formdata_from_answers(spec, outcome.merge.answers))
+        merged_form = form_class(formdata=formdata_from_answers(spec, shown["answers"]))
         return _render(merged_form, visit_context(visit, current=key), spec, status=409, conflict=shown,
                        state=(shown["rev"], shown["token"]))
     result = outcome.result
