@@ -3,6 +3,7 @@
 #   make test   run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 #   make bench  performance figures against the targets in design.md section 6
 #   make lint   ruff and bandit
+#   make mutation  mutmut over the checklist's instruments and rules (tests/MUTATION.md; ~20 min)
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,7 @@ PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed
 export FLASK_APP := fbss_eval
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,5 +40,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check fbss_eval config.py tests benchmarks
 	$(BIN)/bandit -q -r fbss_eval config.py -c bandit.yaml
 
+# One process: the machine's cores are shared. Configuration in setup.cfg [mutmut].
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[mutation]'
+	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache mutants
