@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from fbss_eval.checklist.instruments import INSTRUMENTS
+from fbss_eval.checklist.instruments.mcid import rmdq_change
 from fbss_eval.checklist.instruments.nrs import nrs_result
 from fbss_eval.checklist.schema import Alert
 from fbss_eval.checklist.schema import Result
@@ -184,9 +185,9 @@ def test_dn4_interview_incomplete() -> None:
 
 def test_paindetect_result_in_full() -> None:
     # 3+3+2+2+1+3+2 = 16, course with attacks -1, radiating +2 -> 17 unclear
-    result = score("paindetect", pd_answers((3, 3, 2, 2, 1, 3, 2), "persistent_attacks", True))
-    assert (result.score, result.band, result.n_answered, result.n_items) == (17, "unclear", 9, 9)
-    assert result.subscores == {"symptoms": 16, "course": -1, "radiating": 2}
+    assert score("paindetect", pd_answers((3, 3, 2, 2, 1, 3, 2), "persistent_attacks", True)) == Result(
+        instrument="paindetect", score=17, band="unclear", band_label="Unclear: a neuropathic component may be present",
+        n_answered=9, n_items=9, subscores={"symptoms": 16, "course": -1, "radiating": 2})
     # the first symptom item counts: 5 + 0 x 6, course 0, no radiation = 5
     first = score("paindetect", pd_answers((5, 0, 0, 0, 0, 0, 0), "persistent", False))
     assert (first.score, first.subscores) == (5, {"symptoms": 5, "course": 0, "radiating": 0})
@@ -361,3 +362,8 @@ def test_nrs_result_in_full(value, band: str, label: str) -> None:
 def test_nrs_missing_or_invalid(value, note: str) -> None:
     assert nrs_result("back_nrs_avg", value) == Result(
         instrument="back_nrs_avg", score=None, n_answered=0, n_items=1, notes=(note,))
+
+
+def test_a_change_keeps_its_baseline_and_follow_up() -> None:
+    change = rmdq_change(14, 8)  # reference 2.2: 14 -> 8, -6 (-42.9%)
+    assert (change.baseline, change.followup, change.delta, change.mcid_points) == (14, 8, -6, 5)

@@ -136,3 +136,10 @@ def test_a_red_flag_check_given_by_the_caller() -> None:
     seen = []
     criteria(data, lambda d: seen.append(d.answers) or True)
     assert seen == [data]  # the check reads this visit's data
+
+
+def test_several_positive_red_flags_are_listed_and_an_unknown_key_is_kept_as_is() -> None:
+    screen = {**NEGATIVE_SCREEN, "rf_inf_fever": "yes", "rf_inf_wound": "yes", "rf_legacy_item": "yes"}
+    assert criteria({"red_flags": screen})[2] == (
+        C, "unmet", "positive: Fever, systemically unwell or sepsis; Wound redness, discharge or dehiscence; "
+                    "rf_legacy_item", False)
