@@ -83,6 +83,7 @@ def test_late_return_after_a_decompression() -> None:
     assert found.title == "Pain returned months to years after the index operation"
     assert found.suggests == ("central_stenosis", "foraminal_stenosis", "instability", "recurrent_herniation")
     assert found.reasons == (head("microdiscectomy", 26), LATE, TRUE_RECURRENCE)
+    assert found.unverified is True  # the week cut-offs are UNVERIFIED (reference 3.b)
 
 
 def test_late_return_after_a_fusion_with_and_without_the_sacrum() -> None:
