@@ -2,7 +2,8 @@
 #   make run    start the app on http://127.0.0.1:$(PORT) with the embedded SQLite database
 #   make test   run the whole suite on SQLite and PostgreSQL (TEST_DATABASE_URL= for SQLite alone)
 #   make bench  performance figures against the targets in design.md section 6
-#   make lint   ruff, mypy (strict for fbss_eval.checklist) and bandit
+#   make lint   ruff, mypy (strict for fbss_eval.checklist and .reports) and bandit
+#   make mutation  mutmut over the checklist's instruments and rules (tests/MUTATION.md; ~25 min)
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,7 +17,7 @@ export FLASK_APP := fbss_eval
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/fbss_test
 export TEST_DATABASE_URL
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,5 +47,11 @@ lint: $(STAMP)
 	$(BIN)/mypy fbss_eval
 	$(BIN)/bandit -q -r fbss_eval config.py -c bandit.yaml
 
+# One process: the machine's cores are shared. Configuration in setup.cfg [mutmut].
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[mutation]'
+	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache mutants

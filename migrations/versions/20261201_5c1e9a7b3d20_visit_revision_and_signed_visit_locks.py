@@ -184,12 +184,8 @@ def upgrade():
     op.add_column('visit', sa.Column('amendment_reason', sa.Text(), nullable=True))
 
     dialect = op.get_bind().dialect.name
-    if dialect == 'postgresql':
-        # On SQLite a CHECK cannot be added without rebuilding the visit table (and a rebuild with
-        # foreign keys on would cascade-delete every section); there the triggers below imply it:
-        # a visit is inserted as a draft (revision 0) and signing must raise the revision.
-        op.create_check_constraint(op.f('ck_visit_signed_revision_positive'), 'visit',
-                                   "status = 'draft' OR revision >= 1")
+    # A signed visit has revision >= 1: the triggers below hold it on both databases (a visit is
+    # inserted as a draft with revision 0, and signing must raise the revision).
     for statement in SIGNED_LOCK_DDL.get(dialect, ()):
         op.execute(statement)
 
@@ -198,8 +194,6 @@ def downgrade():
     dialect = op.get_bind().dialect.name
     for statement in DROP_SIGNED_LOCK_DDL.get(dialect, ()):
         op.execute(statement)
-    if dialect == 'postgresql':
-        op.drop_constraint(op.f('ck_visit_signed_revision_positive'), 'visit', type_='check')
     with op.batch_alter_table('visit_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_revision_visit_id'))
 

@@ -21,6 +21,10 @@ def _dn4(full: float | None, interview: float) -> Result:
                   positive=(full >= 4) if full is not None else interview >= 3)
 
 
+CAVEAT = ("Screening questionnaires support a neuropathic component; they are not diagnostic and do not "
+          "tell root compression, root injury and fibrosis apart")
+
+
 def _run(data: VisitData, settings: ScoringSettings = DEFAULT_SETTINGS) -> list:
     return list(screen_positive(data, settings)) + list(paindetect_unclear(data, settings))
 
@@ -29,9 +33,8 @@ def test_dn4_at_cutoff_triggers_and_names_the_finding() -> None:
     (ptr,) = _run(_data(dn4=_dn4(4, 3)))
     assert ptr.rule == "neuropathic.screen_positive"
     assert ptr.suggests == ("neuropathic_root", "epidural_fibrosis")
-    assert any("DN4 4/10" in reason for reason in ptr.reasons)
-    assert any("not diagnostic" in reason for reason in ptr.reasons)
-    assert "not diagnostic" in ptr.title
+    assert ptr.reasons == ("DN4 4/10 (positive at >= 4)", CAVEAT)
+    assert ptr.title == "Neuropathic screening positive (supportive, not diagnostic)"
 
 
 def test_dn4_below_cutoff_is_silent_even_when_interview_would_be_positive() -> None:
@@ -40,17 +43,19 @@ def test_dn4_below_cutoff_is_silent_even_when_interview_would_be_positive() -> N
 
 def test_dn4_interview_used_when_examination_not_scored() -> None:
     (ptr,) = _run(_data(dn4=_dn4(None, 3)))
-    assert any("DN4-interview 3/7" in reason for reason in ptr.reasons)
+    assert ptr.reasons == ("DN4-interview 3/7 (positive at >= 3; examination items not scored)", CAVEAT)
     assert _run(_data(dn4=_dn4(None, 2))) == []
 
 
 def test_paindetect_bands() -> None:
     (ptr,) = _run(_data(paindetect=Result("paindetect", 19, band="positive", positive=True)))
     assert ptr.rule == "neuropathic.screen_positive"
-    assert any("painDETECT 19" in reason for reason in ptr.reasons)
+    assert ptr.reasons == ("painDETECT 19 (positive at >= 19)", CAVEAT)
     (unclear,) = _run(_data(paindetect=Result("paindetect", 18, band="unclear")))
     assert unclear.rule == "neuropathic.paindetect_unclear"
-    assert any("painDETECT 18" in reason for reason in unclear.reasons)
+    assert unclear.title == "painDETECT unclear: a neuropathic component is possible"
+    assert unclear.reasons == ("painDETECT 18 (unclear band 13-18)",
+                               "Examine for a neuropathic component (DN4 examination items, sensory testing)", CAVEAT)
     (unclear13,) = _run(_data(paindetect=Result("paindetect", 13, band="unclear")))
     assert unclear13.rule == "neuropathic.paindetect_unclear"
     assert _run(_data(paindetect=Result("paindetect", 12, band="negative", positive=False))) == []
@@ -63,7 +68,7 @@ def test_paindetect_unclear_is_folded_into_a_positive_screen() -> None:
 
 def test_lanss_uses_result_or_configured_cutoff() -> None:
     (ptr,) = _run(_data(lanss=Result("lanss", 12, band="likely", positive=True)))
-    assert any("LANSS 12" in reason for reason in ptr.reasons)
+    assert ptr.reasons == ("LANSS 12 (neuropathic mechanisms likely at >= 12)", CAVEAT)
     assert _run(_data(lanss=Result("lanss", 11, band="unlikely", positive=False))) == []
     unversioned = _data(lanss=Result("lanss", 12))  # version unknown: positive is None
     assert len(_run(unversioned)) == 1
@@ -73,10 +78,8 @@ def test_lanss_uses_result_or_configured_cutoff() -> None:
 def test_several_positive_screens_in_one_pointer() -> None:
     (ptr,) = _run(_data(dn4=_dn4(6, 4), paindetect=Result("paindetect", 25, positive=True),
                         lanss=Result("lanss", 16, positive=True)))
-    text = " | ".join(ptr.reasons)
-    assert "DN4 6/10" in text
-    assert "painDETECT 25" in text
-    assert "LANSS 16" in text
+    assert ptr.reasons == ("DN4 6/10 (positive at >= 4)", "painDETECT 25 (positive at >= 19)",
+                           "LANSS 16 (neuropathic mechanisms likely at >= 12)", CAVEAT)
 
 
 def test_no_results_no_pointer() -> None:

@@ -198,9 +198,5 @@ def test_the_admin_filters_by_date(app, users):
     assert users_on(until=middle) == {"carl"}
 
 
-def test_odd_audit_filters_never_fail(as_admin):
-    for query in ({"page": "abc"}, {"page": "-3"}, {"page": "9" * 25}, {"entity_id": "9" * 12},
-                  {"entity_id": "x"}, {"since": "31/02/2020"}, {"until": "2020-02-31"}, {"user": "x" * 500},
-                  {"action": "🙂"}):
-        response = as_admin.get("/admin/audit", query_string=query)
-        assert response.status_code in (200, 400, 404), (query, response.status_code)
+# Odd filter values (bad page numbers, ids, dates, over-long text) have exact expectations in
+# tests/web/test_audit_filters.py.
