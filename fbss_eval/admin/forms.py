@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from wtforms import BooleanField
 from wtforms import PasswordField
 from wtforms import SelectField
@@ -11,6 +13,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
 from ..forms.base import BaseForm
 from ..forms.fields import IsoDateField
@@ -51,6 +54,11 @@ class AuditFilterForm(BaseForm):
     user = StringField("User", validators=[Optional(), Length(max=80)])
     action = StringField("Action", validators=[Optional(), Length(max=40)])
     entity = StringField("Entity", validators=[Optional(), Length(max=40)])
-    entity_id = StringField("Record id", validators=[Optional(), Regexp(r"^\d{1,12}$", message="A number.")])
+    entity_id = StringField("Record id", validators=[Optional(), Regexp(r"^[0-9]{1,12}$", message="A number.")])
     since = IsoDateField("From", validators=[Optional()])
     until = IsoDateField("To", validators=[Optional()])
+
+    def validate_until(self, field: IsoDateField) -> None:
+        """The search runs up to the end of the day: the calendar's last day has no next day."""
+        if field.data is not None and field.data >= date.max:
+            raise ValidationError(f"Enter a date before {date.max.isoformat()}.")
