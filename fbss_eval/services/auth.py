@@ -59,21 +59,22 @@ def authenticate(username: str, password: str) -> LoginOutcome:
 
     The throttle counts failures per username typed (known or not), never globally, so one
     attacker cannot lock every clinician out (SecureDrop's test_login_throttle_is_not_global).
+    Every refusal verifies one argon2 hash, as a wrong password does, so the time of the answer
+    does not tell which accounts exist, are locked or are inactive.
     """
     key = username.strip().lower()[:80]
     now = now_utc()
     if _throttled(key, now):
+        verify_password(_dummy_hash(), password)
         audit.record("login_throttled", username=key)
         return LoginOutcome(None, THROTTLED_MESSAGE)
 
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
-    if user is None:
-        verify_password(_dummy_hash(), password)  # same work as for a real account
-        return _failed(key, None, now, "unknown user")
-    if not user.active:
-        return _failed(key, user, now, "inactive")
-    if user.is_locked(now):
-        return _failed(key, user, now, "locked")
+    refused = "unknown user" if user is None else "inactive" if not user.active else (
+        "locked" if user.is_locked(now) else None)
+    if user is None or refused is not None:
+        verify_password(_dummy_hash(), password)  # the same work as for a wrong password
+        return _failed(key, user, now, refused or "unknown user")
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"]:
