@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import BooleanField
+from wtforms import HiddenField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
@@ -43,6 +44,8 @@ class UserForm(BaseForm):
         validators=[Optional(), Length(max=128)],
         description="At least 12 characters. Leave empty to keep the current password.",
     )
+    # The account's version when the form was loaded (optimistic locking); edit form only.
+    version_id = HiddenField()
 
 
 class AuditFilterForm(BaseForm):
