@@ -3,6 +3,8 @@
 #   make test   run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 #   make bench  performance figures against the targets in design.md section 6
 #   make lint   ruff and bandit
+#   make fuzz   the property-based fuzz with many examples (FUZZ_EXAMPLES per test, SQLite and,
+#               with TEST_DATABASE_URL, PostgreSQL); make test runs it with a few
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +15,13 @@ PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed
 export FLASK_APP := fbss_eval
 
-.PHONY: run test bench lint clean
+# make fuzz: examples per fuzz test (tests/web/test_fuzz.py: every route, every form) and per
+# section (tests/web/test_visits_property.py); the defaults give over 20,000 examples on SQLite.
+FUZZ_EXAMPLES ?= 8000
+PROPERTY_EXAMPLES ?= 200
+FUZZ_ARGS ?= -n 0
+
+.PHONY: run test bench lint clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +39,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: $(STAMP)
+	FBSS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FBSS_PROPERTY_EXAMPLES=$(PROPERTY_EXAMPLES) \
+	    $(BIN)/python -m pytest -p no:cacheprovider $(FUZZ_ARGS) -q --hypothesis-show-statistics \
+	    tests/web/test_fuzz.py tests/web/test_visits_property.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
