@@ -36,11 +36,6 @@ class DuplicateUsernameError(FieldProblem):
         self.username = username
 
 
-def snapshot(user: User) -> dict[str, Any]:
-    """The fields of an account that its edit form shows, as plain values."""
-    return _snapshot(user)
-
-
 def create_account(data: dict[str, Any], by: User) -> User:
     """An admin's new account (``username, full_name, role, active, password``): the first password
     is required and must meet the policy."""
@@ -66,7 +61,7 @@ def edit_account(user: User, data: dict[str, Any], by: User, version: int) -> di
     if user.id == by.id and (data["role"] != user.role or not data["active"]):
         raise FieldProblem("role", "You cannot remove your own admin role or deactivate yourself.")
     _check_username(data["username"], exclude_id=user.id)
-    if not audit.diff(_snapshot(user), {name: data[name] for name in AUDITED}) and not password:
+    if not audit.diff(snapshot(user), {name: data[name] for name in AUDITED}) and not password:
         return {}
     claim_version(user, version, "user", CHANGE_ACTIONS)
     changes = update_user(user, data, by=by)
@@ -75,7 +70,8 @@ def edit_account(user: User, data: dict[str, Any], by: User, version: int) -> di
     return changes
 
 
-def _snapshot(user: User) -> dict[str, Any]:
+def snapshot(user: User) -> dict[str, Any]:
+    """The fields of an account that its edit form shows (and the audit compares), as plain values."""
     return {name: getattr(user, name) for name in AUDITED}
 
 
@@ -95,17 +91,17 @@ def create_user(username: str, full_name: str, role: str, password: str, by: Use
     user = User(username=username, full_name=full_name, role=role, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
-    audit.record("create", "user", user.id, audit.diff({}, _snapshot(user)), user=by)
+    audit.record("create", "user", user.id, audit.diff({}, snapshot(user)), user=by)
     return user
 
 
 def update_user(user: User, data: dict[str, Any], by: User | None) -> dict[str, list[Any]]:
     """Change name, role or active flag; deactivation ends every session of the user."""
     _check_username(data["username"], exclude_id=user.id)
-    before = _snapshot(user)
+    before = snapshot(user)
     for name in AUDITED:
         setattr(user, name, data[name])
-    changes = audit.diff(before, _snapshot(user))
+    changes = audit.diff(before, snapshot(user))
     if changes:
         user.version_id += 1  # an admin's open edit form of this account is now stale
         audit.record("update", "user", user.id, changes, user=by)
@@ -129,4 +125,4 @@ def unlock_user(user: User, by: User | None) -> None:
 
 def deactivate(user: User, by: User | None) -> None:
     """Stop a user from logging in and end their sessions."""
-    update_user(user, {**_snapshot(user), "active": False}, by)
+    update_user(user, {**snapshot(user), "active": False}, by)
