@@ -233,9 +233,12 @@ def test_any_query_on_any_page_never_fails(app, admin, url_for_endpoint):
     endpoints = _get_endpoints(app)
     anonymous = app.test_client()
 
+    count = [0]
+
     @SETTINGS
     @given(data=st.data())
     def get_anything(data: st.DataObject) -> None:
+        count[0] += 1
         endpoint = data.draw(st.sampled_from(endpoints))
         args = data.draw(query(QUERY_KEYS.get(endpoint, [])))
         client = anonymous if endpoint == "auth.login" and data.draw(st.booleans()) else admin
@@ -244,6 +247,7 @@ def test_any_query_on_any_page_never_fails(app, admin, url_for_endpoint):
         check(response, before, "GET", (endpoint, args))
 
     get_anything()
+    print(f"fuzz examples run: GET {count[0]}")  # noqa: T201  # shown by make fuzz (-rP)
 
 
 def test_any_post_to_any_form_never_fails(app, admin, url_for_endpoint):
@@ -255,9 +259,12 @@ def test_any_post_to_any_form_never_fails(app, admin, url_for_endpoint):
         return st.one_of(hostile, hostile.map(lambda changes: _spliced(VALID[endpoint], changes)),
                          st.just(MultiDict(VALID[endpoint])))
 
+    count = [0]
+
     @SETTINGS
     @given(data=st.data())
     def post_anything(data: st.DataObject) -> None:
+        count[0] += 1
         endpoint = data.draw(st.sampled_from(sorted(FORMS)))
         form = data.draw(submissions(endpoint))
         args = data.draw(query(QUERY_KEYS.get(endpoint, [])))
@@ -270,3 +277,4 @@ def test_any_post_to_any_form_never_fails(app, admin, url_for_endpoint):
         check(response, before, "POST", (endpoint, form, args), skip)
 
     post_anything()
+    print(f"fuzz examples run: POST {count[0]}")  # noqa: T201  # shown by make fuzz (-rP)

@@ -103,6 +103,7 @@ def test_random_posts_never_fail(as_clinician, visit_id, key):
     @given(pairs=st.lists(names_and_values(key), max_size=16), action=actions(key),
            rev=st.one_of(st.none(), st.sampled_from(["-1", "abc", "99999999999999999999999"])))
     def post_anything(pairs: list[tuple[str, str]], action: str, rev: str | None) -> None:
+        count[0] += 1
         data = MultiDict(pairs)
         data.setlist("_rev", [rev if rev is not None else str(current_rev(visit_id, key))])
         data.setlist("_action", [action])
@@ -116,4 +117,6 @@ def test_random_posts_never_fail(as_clinician, visit_id, key):
             assert clean == stored(visit_id, key)
         db.session.rollback()
 
+    count = [0]
     post_anything()
+    print(f"fuzz examples run: section {key} {count[0]}")  # noqa: T201  # shown by make fuzz (-rP)
