@@ -4,6 +4,8 @@
 #   make bench  performance figures against the targets in design.md section 6
 #   make lint   ruff, mypy (strict for fbss_eval.checklist and .reports) and bandit
 #   make mutation  mutmut over the checklist's instruments and rules (tests/MUTATION.md; ~25 min)
+#   make fuzz   the property-based fuzz with many examples (FUZZ_EXAMPLES per test, SQLite and,
+#               with TEST_DATABASE_URL, PostgreSQL); make test runs it with a few
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +19,14 @@ export FLASK_APP := fbss_eval
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/fbss_test
 export TEST_DATABASE_URL
 
-.PHONY: run test bench lint mutation clean
+# make fuzz: examples per fuzz test (tests/web/test_fuzz.py: every route, every form) and per
+# section (tests/web/test_visits_property.py); the defaults give over 20,000 examples on SQLite
+# (each test prints how many it ran). The GET fuzz runs beside the others, in a second process.
+FUZZ_EXAMPLES ?= 10000
+PROPERTY_EXAMPLES ?= 15
+FUZZ_PYTEST = $(BIN)/python -m pytest -p no:cacheprovider -n 0 -q -rP --hypothesis-show-statistics
+
+.PHONY: run test bench lint mutation clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +47,12 @@ test: $(STAMP)
 	scripts/system-deps.sh test
 	if [ -n "$(TEST_DATABASE_URL)" ]; then scripts/postgres-up.sh "$(TEST_DATABASE_URL)"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+fuzz: $(STAMP)
+	export FBSS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FBSS_PROPERTY_EXAMPLES=$(PROPERTY_EXAMPLES); \
+	$(FUZZ_PYTEST) "tests/web/test_fuzz.py::test_any_query_on_any_page_never_fails" & get=$$!; \
+	$(FUZZ_PYTEST) tests/web/test_fuzz.py -k "not test_any_query" tests/web/test_visits_property.py; post=$$?; \
+	wait $$get; get=$$?; test $$get -eq 0 -a $$post -eq 0
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

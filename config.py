@@ -63,9 +63,14 @@ class Config:
     LOGIN_THROTTLE_WINDOW = timedelta(seconds=60)
     LOGIN_LOCK_AFTER = 10
     LOGIN_LOCK_DURATION = timedelta(minutes=_env_int("FBSS_LOCK_MINUTES", 30))
-    # Per-address limit on the login form (Flask-Limiter); use shared storage with >1 worker.
+    # Limit on login attempts per (client address, username typed) (Flask-Limiter): one user's
+    # failures never block another's login. Storage shared by every worker (Redis), else each
+    # worker counts on its own.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_LOGIN = os.environ.get("FBSS_LOGIN_RATE", "30 per minute")
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (werkzeug ProxyFix):
+    # 0 trusts none, so the address is the TCP peer and a forged header changes nothing.
+    TRUSTED_PROXIES = _env_int("FBSS_TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = False
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

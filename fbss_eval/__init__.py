@@ -37,6 +37,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         # Development without SECRET_KEY: a random key per process (sessions end on restart).
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
+    register_proxies(app)
     register_extensions(app)
     register_templating(app)
     register_security(app)
@@ -61,6 +62,16 @@ def register_renderer(app: Flask) -> None:
     from .pdf import render_visit
 
     app.extensions["fbss_eval.render_visit"] = render_visit
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from the
+    X-Forwarded-For/-Proto headers they set (the login limit and the audit trail key on it)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -24,7 +24,13 @@ MESSAGES = {
     ),
     413: ("Too large", "What you sent is larger than this app accepts."),
     429: ("Too many requests", "Too many attempts in a short time. Wait a minute and try again."),
-    500: ("Something went wrong", "The error was recorded. Nothing you typed was lost on our side; try again."),
+    # This page cannot show what was sent, so it promises nothing about it: the browser's Back
+    # button usually returns to the form with what was typed still in it.
+    500: (
+        "Something went wrong",
+        "The error was recorded. Use your browser's Back button to return to the page: what you "
+        "typed is usually still there. Check whether your change was saved before trying again.",
+    ),
 }
 
 

@@ -143,8 +143,10 @@ def logout_user() -> None:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """``target`` when it is a path on this site, else ``fallback`` (no open redirects)."""
-    if not target:
+    """``target`` when it is a path on this site, else ``fallback`` (no open redirects). A control
+    character (CR or LF would end the Location header; browsers drop tabs and line breaks, so
+    ``/\t/evil`` would read as ``//evil``) makes the target unsafe too."""
+    if not target or any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

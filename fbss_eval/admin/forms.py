@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from wtforms import BooleanField
+from wtforms import HiddenField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
@@ -11,6 +14,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
 from ..forms.base import BaseForm
 from ..forms.fields import IsoDateField
@@ -40,6 +44,8 @@ class UserForm(BaseForm):
         validators=[Optional(), Length(max=128)],
         description="At least 12 characters. Leave empty to keep the current password.",
     )
+    # The account's version when the form was loaded (optimistic locking); edit form only.
+    version_id = HiddenField()
 
 
 class AuditFilterForm(BaseForm):
@@ -51,6 +57,11 @@ class AuditFilterForm(BaseForm):
     user = StringField("User", validators=[Optional(), Length(max=80)])
     action = StringField("Action", validators=[Optional(), Length(max=40)])
     entity = StringField("Entity", validators=[Optional(), Length(max=40)])
-    entity_id = StringField("Record id", validators=[Optional(), Regexp(r"^\d{1,12}$", message="A number.")])
+    entity_id = StringField("Record id", validators=[Optional(), Regexp(r"^[0-9]{1,12}$", message="A number.")])
     since = IsoDateField("From", validators=[Optional()])
     until = IsoDateField("To", validators=[Optional()])
+
+    def validate_until(self, field: IsoDateField) -> None:
+        """The search runs up to the end of the day: the calendar's last day has no next day."""
+        if field.data is not None and field.data >= date.max:
+            raise ValidationError(f"Enter a date before {date.max.isoformat()}.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import Any
+
 from flask import Blueprint
 from flask import abort
 from flask import current_app
@@ -14,16 +15,17 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from ..extensions import db
 from ..forms.base import EmptyForm
-from ..models import User
 from ..models.base import now_utc
 from ..security import admin_required
 from ..services import users as service
 from ..services.audit_query import AuditFilter
 from ..services.audit_query import PageOutOfRangeError
 from ..services.audit_query import search_audit
-from ..services.passwords import password_problem
+from ..services.records import FieldProblem
+from ..services.records import StaleRecordError
+from ..services.records import parse_version
+from ..services.unit_of_work import unit_of_work
 from .forms import AuditFilterForm
 from .forms import UserForm
 
@@ -39,7 +41,7 @@ def _admins_only() -> None:
 @bp.get("/users")
 def users() -> str:
     """All accounts with their state."""
-    rows = db.session.scalars(sa.select(User).order_by(User.username)).all()
+    rows = service.all_users()
     return render_template("admin/users.html", users=rows, now=now_utc(), action_form=EmptyForm())
 
 
@@ -48,62 +50,54 @@ def user_new() -> str | Response:
     """Create an account with a first password."""
     form = UserForm()
     if form.validate_on_submit():
-        problem = password_problem(form.password.data or "", form.username.data or "")
-        if not form.password.data:
-            form.password.errors = ["Enter a first password for the account."]
-        elif problem:
-            form.password.errors = [problem]
+        try:
+            with unit_of_work():
+                user = service.create_account(_account_data(form), by=g.user)
+        except FieldProblem as problem:
+            form[problem.field].errors = [*form[problem.field].errors, problem.message]
         else:
-            try:
-                user = service.create_user(
-                    form.username.data or "", form.full_name.data or "", form.role.data or "",
-                    form.password.data, by=g.user,
-                )
-            except service.DuplicateUsernameError:
-                form.username.errors = ["This username is taken."]
-            else:
-                if not form.active.data:
-                    service.deactivate(user, by=g.user)
-                db.session.commit()
-                flash(f"Account {user.username} created.", "success")
-                return redirect(url_for("admin.users"))
+            flash(f"Account {user.username} created.", "success")
+            return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user_edit(user_id: int) -> str | Response:
+def user_edit(user_id: int) -> str | Response | tuple[str, int]:
     """Change name, role, active flag or password of an account."""
-    user = db.get_or_404(User, user_id)
+    user = service.find_user(user_id) or abort(404)
     form = UserForm(obj=user)
-    if form.validate_on_submit():
-        problem = password_problem(form.password.data, user.username) if form.password.data else None
-        if problem:
-            form.password.errors = [problem]
-        elif user.id == g.user.id and (form.role.data != user.role or not form.active.data):
-            form.role.errors = ["You cannot remove your own admin role or deactivate yourself."]
-        else:
-            data = {"username": form.username.data, "full_name": form.full_name.data,
-                    "role": form.role.data, "active": bool(form.active.data)}
-            try:
-                service.update_user(user, data, by=g.user)
-            except service.DuplicateUsernameError:
-                form.username.errors = ["This username is taken."]
-            else:
-                if form.password.data:
-                    service.reset_password(user, form.password.data, by=g.user)
-                db.session.commit()
-                flash(f"Account {user.username} saved.", "success")
-                return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", form=form, user=user)
+    try:
+        with unit_of_work():
+            # The posted version itself: a form field would fall back to the record's own value.
+            service.edit_account(user, _account_data(form), g.user, parse_version(request.form.get("version_id")))
+    except FieldProblem as problem:
+        form[problem.field].errors = [*form[problem.field].errors, problem.message]
+        return render_template("admin/user_form.html", form=form, user=user)
+    except StaleRecordError as stale:
+        saved, mine = service.snapshot(stale.current), _account_data(form)
+        differing = [(service.LABELS[name], saved[name], mine[name]) for name in service.AUDITED
+                     if saved[name] != mine[name]]
+        form.version_id.data = str(stale.current.version_id)
+        return render_template("admin/user_form.html", form=form, user=user,
+                               conflict={"by": stale.by, "fields": differing}), 409
+    flash(f"Account {user.username} saved.", "success")
+    return redirect(url_for("admin.users"))
+
+
+def _account_data(form: UserForm) -> dict[str, Any]:
+    return {"username": form.username.data or "", "full_name": form.full_name.data or "",
+            "role": form.role.data or "", "active": bool(form.active.data), "password": form.password.data or ""}
 
 
 @bp.post("/users/<int:user_id>/unlock")
 def user_unlock(user_id: int) -> Response:
     """Lift an account lock."""
-    user = db.get_or_404(User, user_id)
+    user = service.find_user(user_id) or abort(404)
     if EmptyForm().validate_on_submit():
-        service.unlock_user(user, by=g.user)
-        db.session.commit()
+        with unit_of_work():
+            service.unlock_user(user, by=g.user)
         flash(f"Account {user.username} unlocked.", "success")
     return redirect(url_for("admin.users"))
 

@@ -1,4 +1,5 @@
-"""Login, logout and password change."""
+"""Login, logout and password change. Views parse the form, call one service inside
+``unit_of_work()`` (which commits) and redirect; the rules live in ``services.auth``."""
 
 from __future__ import annotations
 
@@ -12,16 +13,14 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from ..extensions import db
 from ..extensions import limiter
 from ..forms.base import EmptyForm
 from ..security import login_user
 from ..security import logout_user
 from ..security import safe_next
-from ..services import audit
 from ..services import auth as auth_service
-from ..services.passwords import password_problem
-from ..services.passwords import verify_password
+from ..services.records import FieldProblem
+from ..services.unit_of_work import unit_of_work
 from .forms import ChangePasswordForm
 from .forms import LoginForm
 
@@ -32,8 +31,15 @@ def _login_rate() -> str:
     return str(current_app.config["RATELIMIT_LOGIN"])
 
 
+def _address_and_username() -> str:
+    """The login limit's key: the client's address (ProxyFix gives the real one behind trusted
+    proxies) and the username typed, so that one user's failed attempts, even from the same
+    address as a colleague's (a clinic behind one NAT), never count against the colleague."""
+    return f"{request.remote_addr or ''}|{auth_service.login_key(request.form.get('username', ''))}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit(_login_rate, methods=["POST"], key_func=_address_and_username)
 def login() -> str | Response:
     """The login page. A logged-in user is sent on."""
     next_url = safe_next(request.args.get("next"), url_for("patients.index"))
@@ -41,12 +47,12 @@ def login() -> str | Response:
         return redirect(next_url)
     form = LoginForm()
     if form.validate_on_submit():
-        outcome = auth_service.authenticate(form.username.data or "", form.password.data or "")
+        with unit_of_work():  # a failure is committed too: the throttle and the audit count it
+            outcome = auth_service.authenticate(form.username.data or "", form.password.data or "")
+            if outcome.user is not None:
+                login_user(outcome.user)
         if outcome.user is not None:
-            login_user(outcome.user)
-            db.session.commit()
             return redirect(next_url)
-        db.session.commit()
         form.form_errors.append(outcome.message or auth_service.LOGIN_FAILED_MESSAGE)
     return render_template("auth/login.html", form=form)
 
@@ -56,9 +62,9 @@ def logout() -> Response:
     """End the session on the server and clear the cookie."""
     form = EmptyForm()
     if form.validate_on_submit():
-        audit.record("logout", "user", g.user.id)
-        logout_user()
-        db.session.commit()
+        with unit_of_work():
+            auth_service.log_out(g.user)
+            logout_user()
         flash("You have been logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -69,16 +75,13 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = g.user
-        problem = password_problem(form.new.data or "", user.username)
-        if not verify_password(user.password_hash, form.current.data or ""):
-            form.current.errors = ["The current password is not right."]
-        elif problem:
-            form.new.errors = [problem]
+        try:
+            with unit_of_work():
+                auth_service.change_own_password(user, form.current.data or "", form.new.data or "")
+                login_user(user)
+        except FieldProblem as problem:
+            form[problem.field].errors = [*form[problem.field].errors, problem.message]
         else:
-            auth_service.set_password(user, form.new.data or "")
-            audit.record("password_change", "user", user.id)
-            login_user(user)
-            db.session.commit()
             flash("Your password was changed. Other sessions of yours have been ended.", "success")
             return redirect(url_for("patients.index"))
     return render_template("auth/change_password.html", form=form)

@@ -12,14 +12,12 @@ from functools import cache
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import FieldList
 from wtforms import FormField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import Length
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
@@ -34,7 +32,10 @@ from .fields import MultiCheckboxField
 from .fields import NumberField
 from .fields import OptionalRadioField
 from .fields import OptionalSelectField
+from .fields import Range
+from .fields import RowList
 from .fields import WholeNumberField
+from .fields import row_index
 
 RADIO_MAX_OPTIONS = 6
 BOOLEAN_CHOICES = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -72,8 +73,7 @@ def wtf_field(spec: Field) -> Any:
     """The unbound WTForms field for one checklist field (never required: drafts may be partial)."""
     kw: dict[str, Any] = {"label": spec.label, "description": spec.hint or ""}
     number_range = (
-        # NumberRange %-formats its message: a literal % (a unit) must be doubled, or it raises.
-        [NumberRange(spec.min, spec.max, message=_range_message(spec).replace("%", "%%"))]
+        [Range(spec.min, spec.max, message=_range_message(spec))]
         if spec.min is not None or spec.max is not None
         else []
     )
@@ -216,7 +216,7 @@ def section_form_class(section: Section) -> type[SectionForm]:
     attrs: dict[str, Any] = {"section": section}
     for item in section.items:
         if isinstance(item, RepeatGroup):
-            attrs[item.key] = FieldList(
+            attrs[item.key] = RowList(
                 FormField(row_form_class(section.key, item)),
                 label=item.label,
                 min_entries=0,
@@ -269,10 +269,11 @@ def remove_row(data: MultiDict[str, str], group: str, index: int) -> MultiDict[s
         if not key.startswith(prefix):
             out.add(key, value)
             continue
-        number, _, rest = key[len(prefix):].partition("-")
-        if not number.isdigit() or int(number) == index:
+        head, _, rest = key[len(prefix):].partition("-")
+        number = row_index(head)
+        if number is None or number == index:
             continue
-        new = int(number) - 1 if int(number) > index else int(number)
+        new = number - 1 if number > index else number
         out.add(f"{prefix}{new}-{rest}", value)
     return out
 
@@ -280,4 +281,4 @@ def remove_row(data: MultiDict[str, str], group: str, index: int) -> MultiDict[s
 def _row_indices(data: MultiDict[str, str], group: str) -> list[int]:
     prefix = f"{group}-"
     heads = (key[len(prefix):].split("-", 1)[0] for key in data if key.startswith(prefix))
-    return sorted({int(head) for head in heads if head.isdigit()})
+    return sorted({number for number in map(row_index, heads) if number is not None})

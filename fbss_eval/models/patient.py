@@ -44,6 +44,9 @@ class Patient(Base):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+    # Optimistic locking across requests: the edit form carries it, a save claims the next one
+    # (services.records.claim_version); a stale form's save is refused.
+    version_id: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def display_name(self) -> str:

@@ -38,6 +38,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # The version of what the admin's edit form shows (names, role, active, password); logins and
+    # locks do not bump it, so they never make an admin's open form stale.
+    version_id: Mapped[int] = mapped_column(default=1, server_default="1")
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="raise"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from wtforms import HiddenField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
@@ -53,6 +55,15 @@ class PatientForm(BaseForm):
         choices=[SelectChoice("", "Choose...")]
         + [SelectChoice(value.value, label) for value, label in SEX_LABELS.items()],
         validators=[DataRequired("Choose the sex recorded for the patient.")],
+    )
+
+    # The record's version when the form was loaded (optimistic locking); edit form only.
+    version_id = HiddenField()
+    # An admin changing the MRN says why (audited with the change); edit form only.
+    mrn_reason = StringField(
+        "Reason for changing the MRN",
+        validators=[Optional(), Length(max=500, message="At most 500 characters.")],
+        description="Required when the MRN changes, e.g. 'duplicate record merged by medical records'.",
     )
 
     def __init__(self, *args: Any, exclude_id: int | None = None, **kwargs: Any) -> None:

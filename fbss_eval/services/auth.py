@@ -23,7 +23,9 @@ from ..models.base import now_utc
 from . import audit
 from .passwords import hash_password
 from .passwords import needs_rehash
+from .passwords import password_problem
 from .passwords import verify_password
+from .records import FieldProblem
 
 LOGIN_FAILED_MESSAGE = (
     "Invalid username or password, or the account is locked or inactive. "
@@ -44,6 +46,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def login_key(username: str) -> str:
+    """The username as the throttle and the login limit count it (case and spaces ignored)."""
+    return username.strip().lower()[:80]
+
+
 def _throttled(username: str, now: datetime) -> bool:
     window_start = now - current_app.config["LOGIN_THROTTLE_WINDOW"]
     count = db.session.scalar(
@@ -59,21 +66,22 @@ def authenticate(username: str, password: str) -> LoginOutcome:
 
     The throttle counts failures per username typed (known or not), never globally, so one
     attacker cannot lock every clinician out (SecureDrop's test_login_throttle_is_not_global).
+    Every refusal verifies one argon2 hash, as a wrong password does, so the time of the answer
+    does not tell which accounts exist, are locked or are inactive.
     """
-    key = username.strip().lower()[:80]
+    key = login_key(username)
     now = now_utc()
     if _throttled(key, now):
+        verify_password(_dummy_hash(), password)
         audit.record("login_throttled", username=key)
         return LoginOutcome(None, THROTTLED_MESSAGE)
 
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
-    if user is None:
-        verify_password(_dummy_hash(), password)  # same work as for a real account
-        return _failed(key, None, now, "unknown user")
-    if not user.active:
-        return _failed(key, user, now, "inactive")
-    if user.is_locked(now):
-        return _failed(key, user, now, "locked")
+    refused = "unknown user" if user is None else "inactive" if not user.active else (
+        "locked" if user.is_locked(now) else None)
+    if user is None or refused is not None:
+        verify_password(_dummy_hash(), password)  # the same work as for a wrong password
+        return _failed(key, user, now, refused or "unknown user")
     if not verify_password(user.password_hash, password):
         _count_wrong_password(user, now)
         return _failed(key, user, now, "wrong password")
@@ -198,6 +206,23 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = now_utc()
     end_all_sessions(user.id)
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A user's change of their own password: the current one must be right and the new one meet
+    the policy. Every session of the user ends (the caller starts a fresh one); audited."""
+    if not verify_password(user.password_hash, current):
+        raise FieldProblem("current", "The current password is not right.")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise FieldProblem("new", problem)
+    set_password(user, new)
+    audit.record("password_change", "user", user.id, user=user)
+
+
+def log_out(user: User) -> None:
+    """Audit a logout (the caller ends the session and clears the cookie)."""
+    audit.record("logout", "user", user.id, user=user)
 
 
 def unlock(user: User) -> None:

@@ -12,12 +12,26 @@ from ..extensions import db
 from ..models import Patient
 from ..models import User
 from . import audit
+from .records import FieldProblem
+from .records import claim_version
 
 FIELDS = ("mrn", "family_name", "given_name", "birth_date", "sex")
+LABELS = {"mrn": "MRN", "family_name": "Family name", "given_name": "Given name",
+          "birth_date": "Date of birth", "sex": "Sex"}
+CHANGE_ACTIONS = ("create", "update", "change_mrn")
 
 
-class DuplicateMRNError(ValueError):
+class DuplicateMRNError(FieldProblem):
     """Another patient already has this MRN."""
+
+    def __init__(self, mrn: str) -> None:
+        super().__init__("mrn", "Another patient already has this MRN.")
+        self.mrn = mrn
+
+
+def find_patient(patient_id: int) -> Patient | None:
+    """The patient with this id, or None."""
+    return db.session.get(Patient, patient_id)
 
 
 def snapshot(patient: Patient) -> dict[str, Any]:
@@ -48,16 +62,35 @@ def create(data: dict[str, Any], by: User) -> Patient:
     return patient
 
 
-def update(patient: Patient, data: dict[str, Any], by: User) -> dict[str, list[Any]]:
-    """Change a patient; returns (and audits) ``{field: [old, new]}``."""
+def update(
+    patient: Patient, data: dict[str, Any], by: User, version: int, mrn_reason: str | None = None
+) -> dict[str, list[Any]]:
+    """Change a patient as loaded at ``version``; returns (and audits) ``{field: [old, new]}``.
+
+    Name, birth-date and sex corrections are open to every clinician (reading and correcting
+    across the clinic is intended, design.md section 5). Changing the MRN, the key other systems
+    file the patient under, is an admin's act with a reason, audited on its own row. A save from
+    a form loaded before someone else's save raises ``StaleRecordError``."""
+    mrn_changed = data["mrn"] != patient.mrn
+    if mrn_changed and not by.is_admin:
+        raise FieldProblem("mrn", "Only an administrator can change the MRN.", status=403)
+    if mrn_changed and not (mrn_reason or "").strip():
+        raise FieldProblem("mrn_reason", "Give the reason for changing the MRN.")
     _check_mrn(data["mrn"], exclude_id=patient.id)
     before = snapshot(patient)
+    changes = audit.diff(before, {**before, **{name: data[name] for name in FIELDS}})
+    if not changes:
+        return changes
+    claim_version(patient, version, "patient", CHANGE_ACTIONS)
     for name in FIELDS:
         setattr(patient, name, data[name])
-    changes = audit.diff(before, snapshot(patient))
+    if mrn_changed:
+        reason = (mrn_reason or "").strip()
+        audit.record("change_mrn", "patient", patient.id, {"mrn": changes.pop("mrn"), "reason": [None, reason]},
+                     user=by)
     if changes:
         audit.record("update", "patient", patient.id, changes, user=by)
-    return changes
+    return {**changes, **({"mrn": [before["mrn"], data["mrn"]]} if mrn_changed else {})}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
 from ..checklist import section_map
+from ..checklist.schema import Field
+from ..checklist.validate import check_value
 from ..forms.base import BaseForm
 from ..forms.fields import IsoDateField
 from ..services.visits import NOT_ASSESSED_REASONS
@@ -36,9 +38,13 @@ class StartVisitForm(BaseForm):
         self.visit_type.choices = visit_type_choices()
 
     def validate_visit_date(self, field: IsoDateField) -> None:
-        """Not in the future."""
+        """Not in the future; otherwise the checklist's own rule for a visit date (after 1900)."""
         if field.data and field.data > date.today():
             raise ValidationError("The visit date cannot be in the future.")
+        spec = section_map()["visit"].item("visit_date")
+        problem = check_value(spec, field.data.isoformat()) if field.data and isinstance(spec, Field) else None
+        if problem:
+            raise ValidationError(problem)
 
 
 class NotAssessedForm(BaseForm):

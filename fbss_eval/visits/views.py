@@ -29,6 +29,7 @@ from ..forms.builder import formdata_from_answers
 from ..forms.builder import remove_row
 from ..forms.builder import row_answers
 from ..forms.builder import section_form_class
+from ..forms.fields import row_index
 from ..models import Visit
 from ..security import restored_form_data
 from ..security import safe_next
@@ -132,8 +133,9 @@ def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]
         abort(400)  # a forged action: no such list on this page
     if parts[0] == "add" and len(parts) == 2:
         return add_row(data, parts[1])
-    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
-        return remove_row(data, parts[1], int(parts[2]))
+    index = row_index(parts[2]) if len(parts) == 3 else None
+    if parts[0] == "remove" and index is not None:
+        return remove_row(data, parts[1], index)
     abort(400)
 
 

@@ -67,7 +67,7 @@ def test_leaving_with_edits_autosave_could_not_store_warns_and_marks_the_field(p
     page.wait_for_function("() => document.getElementById('autosave-status').textContent.includes('Not saved')")
     assert "fix the marked fields" in _status(page).inner_text()
     assert page.locator("#back_nrs_now-error").inner_text() == \
-        "Back pain now (NRS 0-10): Enter a whole number, using digits only."
+        "Back pain now (NRS 0-10): Enter a whole number, using the digits 0-9 only."
     page.get_by_role("link", name="Next section").click()
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]

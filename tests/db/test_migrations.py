@@ -206,6 +206,10 @@ def _rows(table: str) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in conn.execute(sa.text(f'SELECT * FROM "{table}" ORDER BY id'))]  # noqa: S608
 
 
+# Migrations that change the user or patient tables and have a data test of their own.
+DATA_TESTED = {"7d3a9c1e5b42": "tests/db/test_migration_versions.py"}
+
+
 def test_data_survives_the_last_step_where_it_does_not_touch_it(mig_app):
     from fbss_eval.services import patients as patient_service
     from fbss_eval.services import users as user_service
@@ -231,7 +235,7 @@ def test_data_survives_the_last_step_where_it_does_not_touch_it(mig_app):
         assert _rows(table) == at_head[table], f"downgrade + upgrade of {last.revision} lost {table} rows"
     # If the last step changed these tables, it must be the first migration (which creates them);
     # otherwise write a data test for that migration.
-    assert kept == list(tables) or last.down_revision is None, (
+    assert kept == list(tables) or last.down_revision is None or last.revision in DATA_TESTED, (
         f"the last migration {last.revision} changes {sorted(set(tables) - set(kept))}: "
         "test how it carries existing rows"
     )

@@ -47,9 +47,10 @@ def make_patient(
 
 
 def patient_form(**changes: str) -> dict[str, str]:
-    """A valid patient form submission, with ``changes`` applied."""
+    """A valid patient form submission, with ``changes`` applied (``version_id`` is that of a
+    patient never edited since it was registered; the create form ignores it)."""
     data = {"mrn": "MRN-0001", "family_name": "Doe", "given_name": "Jane",
-            "birth_date": "1970-05-17", "sex": "female"}
+            "birth_date": "1970-05-17", "sex": "female", "version_id": "1"}
     data.update(changes)
     return data
 

@@ -108,7 +108,7 @@ def test_the_password_never_reaches_the_audit_trail(app, users):
     assert newbie is not None
     second = "second secret for the new account"
     admin.post(f"/admin/users/{newbie}", data={"username": "newbie", "full_name": "New Bie", "role": "clinician",
-                                               "active": "y", "password": second})
+                                               "active": "y", "password": second, "version_id": "1"})
     carl = app.test_client()
     login(carl, "carl")
     third = "a brand new passphrase 42"

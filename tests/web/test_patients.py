@@ -159,8 +159,10 @@ def test_editing_to_another_patients_mrn_is_refused(as_clinician, users, patient
     assert db.session.get(Patient, second.id).mrn == "MRN-0002"
 
 
-def test_a_patient_keeps_its_own_mrn_on_edit(as_clinician, patient):
-    response = as_clinician.post(f"/patients/{patient.id}/edit", data=patient_form(mrn="mrn-0001"))
+def test_a_patient_keeps_its_own_mrn_on_edit(as_admin, patient):
+    # A change of the MRN, even of its case only, is an admin's act with a reason (issue 11).
+    response = as_admin.post(f"/patients/{patient.id}/edit",
+                             data=patient_form(mrn="mrn-0001", mrn_reason="Spelled as on the hospital record"))
     assert response.status_code == 302
     assert db.session.get(Patient, patient.id).mrn == "mrn-0001"
 

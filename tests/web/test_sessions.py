@@ -165,7 +165,8 @@ def test_admin_deactivation_ends_the_users_sessions(app, users):
     login(admin, "ada")
     response = admin.post(
         f"/admin/users/{users.clinician.id}",
-        data={"username": "carl", "full_name": "Dr Carl Clinician", "role": "clinician", "password": ""},
+        data={"username": "carl", "full_name": "Dr Carl Clinician", "role": "clinician", "password": "",
+              "version_id": "1"},
     )  # "active" unticked
     assert response.status_code == 302
     assert session_count(users.clinician.id) == 0  # ended at once, not at carl's next request

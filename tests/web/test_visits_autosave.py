@@ -75,7 +75,7 @@ def test_invalid_input_is_not_stored_and_each_field_gets_its_message(as_clinicia
     assert response.status_code == 422
     answer = response.get_json()
     assert answer["message"] == "Not saved: fix the marked fields."
-    assert answer["errors"] == {"back_nrs_now": "Back pain now (NRS 0-10): Enter a whole number, using digits only."}
+    assert answer["errors"] == {"back_nrs_now": "Back pain now (NRS 0-10): Enter a whole number, using the digits 0-9 only."}
     assert "chief_complaint" not in stored(visit_id, "visit")
     assert section_row(visit_id, "visit").rev == 0
 
@@ -115,7 +115,7 @@ def test_5e_in_an_nrs_box_is_sent_as_typed_refused_beside_the_field_and_shown_ba
     data["back_nrs_now"] = "5e"
     response = as_clinician.post(section_url(visit_id, "visit"), data=data)
     assert response.status_code == 422
-    assert field_error(soup(response), "back_nrs_now") == "Enter a whole number, using digits only."
+    assert field_error(soup(response), "back_nrs_now") == "Enter a whole number, using the digits 0-9 only."
     assert input_value(soup(response), "back_nrs_now") == "5e"
 
 

@@ -79,7 +79,7 @@ def test_a_field_added_in_the_checklist_appears_validates_stores_and_counts(as_c
     assert "morning_stiffness_min" in summary_errors(soup(response))
     assert input_value(soup(response), "morning_stiffness_min") == "300"
     response = post_section(as_clinician, visit_id, "examination", {"morning_stiffness_min": "half an hour"})
-    assert field_error(soup(response), "morning_stiffness_min") == "Enter a whole number, using digits only."
+    assert field_error(soup(response), "morning_stiffness_min") == "Enter a whole number, using the digits 0-9 only."
 
     # counts toward completeness even before it is answered
     post_section(as_clinician, visit_id, "examination", {"gait": "normal"})

@@ -32,12 +32,12 @@ GOOD_VISIT = {"chief_complaint": "Left leg pain", "nrs_recall": "7d", "back_nrs_
 
 # (field id, bad value, the message beside the field); the other fields hold GOOD_VISIT.
 VISIT_CASES = [
-    ("back_nrs_now", "4a", "Enter a whole number, using digits only."),
+    ("back_nrs_now", "4a", "Enter a whole number, using the digits 0-9 only."),
     ("back_nrs_now", "11", "Enter a value from 0 to 10."),
     ("leg_nrs_now", "-1", "Enter a value from 0 to 10."),
-    ("back_pct", "2.5", "Enter a whole number, using digits only."),
+    ("back_pct", "2.5", "Enter a whole number, using the digits 0-9 only."),
     ("back_pct", "101", "Enter a value from 0 to 100%."),
-    ("pain_duration_months", "1e9", "Enter a whole number, using digits only."),
+    ("pain_duration_months", "1e9", "Enter a whole number, using the digits 0-9 only."),
     ("visit_date", days_ago(-3), "The date cannot be in the future."),
     ("visit_date", "2024-13-01", "Enter a real date as YYYY-MM-DD (for example 2024-03-31)."),
     ("visit_date", "1899-12-31", "Enter a date after 1900."),
@@ -140,7 +140,7 @@ def test_errors_inside_a_row_name_the_row_and_the_field(as_clinician, visit_id):
     assert summary_errors(page) == {
         "operations-1-date": "Operation 2 — Date of operation: The date cannot be in the future.",
         "operations-1-pain_free_weeks": "Operation 2 — Pain-free (or good-relief) interval: "
-                                        "Enter a whole number, using digits only.",
+                                        "Enter a whole number, using the digits 0-9 only.",
     }
     assert field_error(page, "operations-1-date") == "The date cannot be in the future."
     assert field_error(page, "operations") == ""  # no raw error dump on the group

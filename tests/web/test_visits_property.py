@@ -1,6 +1,7 @@
 """Property-based: whatever is posted to any section (real field names, row names, junk keys; any
-text, huge numbers, several values per name), the answer is never a 500, and whatever gets saved
-fits the checklist."""
+text, huge numbers, numbers and row indices in other scripts, control characters, several values
+per name), the answer is never a 500, a refused save changed nothing in the database, and whatever
+gets saved fits the checklist. The hostile values are those of tests/web/test_fuzz.py."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from fbss_eval.checklist import all_sections
 from fbss_eval.checklist.schema import Field
 from fbss_eval.checklist.validate import clean_answers
 from fbss_eval.extensions import db
+from tests.web.test_fuzz import HOSTILE
+from tests.web.test_fuzz import OTHER_DIGITS
+from tests.web.test_fuzz import check
+from tests.web.test_fuzz import snapshot
 from tests.web.visits_support import current_rev
 from tests.web.visits_support import days_ago
 from tests.web.visits_support import section_url
@@ -28,6 +33,10 @@ SECTIONS = {section.key: section for section in all_sections(OPTIONAL)}
 # Per section and database: ~330 random posts per database, ~25 s. More for a deeper search:
 # FBSS_PROPERTY_EXAMPLES=500 pytest tests/web/test_visits_property.py
 EXAMPLES = int(os.environ.get("FBSS_PROPERTY_EXAMPLES", "15"))
+# Row numbers: ordinary, far beyond the list, and written with digits of other scripts.
+ROW_INDEX = st.one_of(st.integers(0, 3).map(str), st.sampled_from(["29", "30", "59", "60", str(10**20), "01"]),
+                      st.text(alphabet=st.sampled_from(OTHER_DIGITS + "0123"), min_size=1, max_size=3),
+                      st.sampled_from(["-1", "", " 1", "1 "]))
 
 
 @pytest.fixture
@@ -55,7 +64,7 @@ def values_for(spec: Field) -> st.SearchStrategy[str]:
     specific = [st.sampled_from(edges)] if edges else []
     if spec.options:
         specific.append(st.sampled_from([opt.value for opt in spec.options]))
-    return st.one_of(*specific, TEXT, ODD, NUMBER, DATE)
+    return st.one_of(*specific, TEXT, ODD, NUMBER, DATE, HOSTILE)
 
 
 def names_and_values(key: str) -> st.SearchStrategy[tuple[str, str]]:
@@ -66,7 +75,7 @@ def names_and_values(key: str) -> st.SearchStrategy[tuple[str, str]]:
     junk = st.tuples(st.one_of(TEXT.filter(bool), st.sampled_from(["_rev", "csrf_token"])), TEXT)
     choices = [top, top, top, junk]  # mostly real names: junk names are simply ignored
     if section.groups():
-        index = st.one_of(st.integers(0, 3), st.sampled_from([29, 30, 59, 10**20]))
+        index = ROW_INDEX
         in_row = st.tuples(st.sampled_from(section.groups()), index).flatmap(
             lambda gi: st.sampled_from(gi[0].fields).flatmap(
                 lambda f: st.tuples(st.just(f"{gi[0].key}-{gi[1]}-{f.key}"), values_for(f))))
@@ -80,7 +89,8 @@ def actions(key: str) -> st.SearchStrategy[str]:
     choices = [st.just("save"), st.just("save_next")]
     if groups:
         choices.append(st.sampled_from(groups).map(lambda g: f"add:{g}"))
-        choices.append(st.tuples(st.sampled_from(groups), st.integers(0, 4)).map(lambda t: f"remove:{t[0]}:{t[1]}"))
+        choices.append(st.tuples(st.sampled_from(groups), ROW_INDEX).map(lambda t: f"remove:{t[0]}:{t[1]}"))
+        choices.append(st.sampled_from(groups).map(lambda g: f"add:{g}:1"))
     return st.one_of(*choices)
 
 
@@ -93,15 +103,20 @@ def test_random_posts_never_fail(as_clinician, visit_id, key):
     @given(pairs=st.lists(names_and_values(key), max_size=16), action=actions(key),
            rev=st.one_of(st.none(), st.sampled_from(["-1", "abc", "99999999999999999999999"])))
     def post_anything(pairs: list[tuple[str, str]], action: str, rev: str | None) -> None:
+        count[0] += 1
         data = MultiDict(pairs)
         data.setlist("_rev", [rev if rev is not None else str(current_rev(visit_id, key))])
         data.setlist("_action", [action])
+        before = snapshot()
         response = as_clinician.post(section_url(visit_id, key), data=data)
-        assert response.status_code in (200, 302, 409, 422), (response.status_code, data)
+        assert response.status_code in (200, 302, 400, 409, 413, 422), (response.status_code, data)
+        check(response, before, "POST", data)  # a refusal (also 200: rows added or removed) changed nothing
         if response.status_code == 302:
             clean, errors = clean_answers(section, stored(visit_id, key))
             assert errors == {}
             assert clean == stored(visit_id, key)
         db.session.rollback()
 
+    count = [0]
     post_anything()
+    print(f"fuzz examples run: section {key} {count[0]}")  # noqa: T201  # shown by make fuzz (-rP)
