@@ -75,7 +75,8 @@ def test_invalid_input_is_not_stored_and_each_field_gets_its_message(as_clinicia
     assert response.status_code == 422
     answer = response.get_json()
     assert answer["message"] == "Not saved: fix the marked fields."
-    assert answer["errors"] == {"back_nrs_now": "Back pain now (NRS 0-10): Enter a whole number, using the digits 0-9 only."}
+    assert answer["errors"] == {
+        "back_nrs_now": "Back pain now (NRS 0-10): Enter a whole number, using the digits 0-9 only."}
     assert "chief_complaint" not in stored(visit_id, "visit")
     assert section_row(visit_id, "visit").rev == 0
 
