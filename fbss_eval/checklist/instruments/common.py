@@ -98,18 +98,7 @@ def not_scored(
     """A result with no score; ``reason`` is the first note. A screen may still give a band (and a
     positive / negative verdict) from part of its items, e.g. the DN4 interview without the
     examination."""
-    return Result(
-        instrument=instrument,
-        score=None,
-        band=band[0] if band else None,
-        band_label=band[1] if band else None,
-        n_answered=n_answered,
-        n_items=n_items,
-        subscores=dict(subscores or {}),
-        alerts=tuple(alerts),
-        notes=(reason, *notes),
-        positive=positive,
-    )
+    return _result(instrument, None, n_answered, n_items, band, subscores, (reason, *notes), alerts, positive)
 
 
 def scored(
@@ -125,6 +114,20 @@ def scored(
     positive: bool | None = None,
 ) -> Result:
     """A scored result; ``band`` is ``(key, label)`` as ``band_upper`` / ``band_lower`` return it."""
+    return _result(instrument, score, n_answered, n_items, band, subscores, notes, alerts, positive)
+
+
+def _result(
+    instrument: str,
+    score: float | None,
+    n_answered: int,
+    n_items: int,
+    band: tuple[str, str] | None,
+    subscores: Mapping[str, float | None] | None,
+    notes: Sequence[str],
+    alerts: Sequence[Alert],
+    positive: bool | None,
+) -> Result:
     return Result(
         instrument=instrument,
         score=score,
