@@ -20,6 +20,7 @@ from ..database import write_transaction
 from ..models import Visit
 from ..models import VisitRevision
 from ..models import VisitStatus
+from ..security import MAX_RECORD_ID
 from ..services import audit
 from ..services import revisions as revision_service
 from ..services import signing
@@ -110,10 +111,12 @@ def revisions(visit_id: int) -> str:
 
 
 def _revision_or_404(visit: Visit, number: Any) -> VisitRevision:
-    try:
-        found = signing.revision_of(visit.id, int(number))
-    except (TypeError, ValueError):
-        found = None
+    """The visit's revision named by ``number`` (a URL or query value), else 404: only ASCII digits
+    within the INTEGER column's range can name one (a larger number would make the driver raise)."""
+    text = str(number) if number is not None else ""
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_RECORD_ID:
+        abort(404)
+    found = signing.revision_of(visit.id, int(text))
     if found is None:
         abort(404)
     return found

@@ -286,3 +286,12 @@ def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(ap
     assert forged.status_code == 500
     assert b"forged" not in forged.data
     assert as_clinician.get(f"/visits/{vid}/revisions/1/summary.pdf").status_code == 200  # still intact
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "2147483648", "-1", "²", "1.0", "", "0"])
+def test_a_revision_number_that_cannot_name_one_is_not_found(app, users, as_clinician, number):
+    # Found by the fuzz: a number beyond the INTEGER column made the database driver raise (a 500).
+    visit = ready_visit(users.clinician)
+    for url in (f"/visits/{visit.id}/revisions/diff?a={number}&b=1",
+                f"/visits/{visit.id}/revisions/diff?a=1&b={number}"):
+        assert as_clinician.get(url).status_code == 404
