@@ -112,7 +112,10 @@ def snapshot() -> dict[str, str]:
 def check(response: Any, before: dict[str, str], method: str, what: Any, skip: frozenset[str] = frozenset()) -> None:
     """No 5xx; a refusal (4xx, or a POST answered with the form again) left the database as it was."""
     assert response.status_code < 500, (response.status_code, what)
-    refused = response.status_code >= 400 or (method == "POST" and response.status_code == 200)
+    # A form that took its input redirects; one shown again (200) refused it. The autosave endpoint
+    # answers JSON instead: 200 there means saved.
+    refused = response.status_code >= 400 or (method == "POST" and response.status_code == 200
+                                               and not response.is_json)
     if refused:
         after = snapshot()
         changed = {t for t in before if before[t] != after[t]} - skip
