@@ -235,8 +235,7 @@ def revision_of(visit_id: int, number: int) -> VisitRevision | None:
 
 def stored_revision_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
     """A signed visit's PDF as stored at signing (the full record with ``full``), checked against
-    its SHA-256; None unless the visit is signed. (For the lead: ``/record.pdf`` of a signed visit
-    should serve this rather than render now.)"""
+    its SHA-256; None unless the visit is signed (``pdf.stored_pdf`` serves it for downloads)."""
     if visit.status != VisitStatus.SIGNED.value:
         return None
     revision = revision_of(visit.id, visit.revision)

@@ -1,9 +1,8 @@
 """The allowed status transitions of a visit and of a visit's section, one table each.
 
 A visit: ``draft -> signed -> amending -> signed`` (each signing after an amendment is revision
-n+1). Signing and amending themselves come with the sign issue, which adds the services that make
-those moves; the table is already what every status change is checked against. The database's
-check constraints keep holding the states themselves.
+n+1). ``services/signing.py`` makes those moves through ``set_visit_status``; the database's check
+constraints hold the states and its triggers (``models/visit_locks.py``) the moves.
 
 A section's status follows its answers (``services.visits.recompute``: empty, in progress or
 complete, back to empty when every answer is cleared) and the clinician's "not assessed", so
