@@ -10,10 +10,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -23,40 +19,17 @@ from fbss_eval import create_app
 from fbss_eval.extensions import db
 from fbss_eval.models import AuditEvent
 from tests.conftest import IsolatedClient
+from tests.servers import redis_server
 from tests.web.conftest import login_response
 
-REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 RATE = "3 per minute"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def redis_url(tmp_path) -> Iterator[str]:
     """A Redis server of this test's own on a free loopback port (no disk writes)."""
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603  # a fixed local binary and arguments
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
