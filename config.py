@@ -118,6 +118,13 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set (16+ random characters) in production")
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+        if storage.startswith("memory://"):
+            # Each gunicorn worker and each server would count login attempts on its own.
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI must name storage every worker and server shares in production "
+                "(e.g. redis://127.0.0.1:6379/0); memory:// counts in each process alone"
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

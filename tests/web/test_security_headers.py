@@ -92,11 +92,12 @@ def test_no_hsts_over_plain_http(client, users):
 # --- production -----------------------------------------------------------------------------------
 
 SECRET = "production-secret-key-for-tests-0123456789"
+REDIS = "redis://127.0.0.1:6379/0"  # not reached by these tests (the limiter counts login POSTs only)
 
 
 @pytest.fixture
 def production_app(db_url):
-    app = create_app("production", SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=db_url)
+    app = create_app("production", SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=db_url, RATELIMIT_STORAGE_URI=REDIS)
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -130,14 +131,20 @@ def test_production_is_not_in_debug_and_has_csrf_on(production_app):
 def test_production_refuses_to_start_without_a_secret_key(db_url):
     for secret in (None, "", "dev", "short"):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
-            create_app("production", SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI=db_url)
+            create_app("production", SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI=db_url, RATELIMIT_STORAGE_URI=REDIS)
 
 
 def test_production_refuses_to_start_without_a_database_url(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", None)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
-        create_app("production", SECRET_KEY=SECRET)
+        create_app("production", SECRET_KEY=SECRET, RATELIMIT_STORAGE_URI=REDIS)
+
+
+def test_production_refuses_a_login_limiter_that_counts_in_each_process_alone(db_url):
+    for storage in (None, "", "memory://"):
+        with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+            create_app("production", SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=db_url, RATELIMIT_STORAGE_URI=storage)
 
 
 def test_development_and_testing_never_use_the_production_cookie(app):
