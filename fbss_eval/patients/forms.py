@@ -48,7 +48,6 @@ class PatientForm(BaseForm):
     birth_date = IsoDateField(
         "Date of birth",
         validators=[InputRequired("Enter the date of birth.")],
-        description="Format YYYY-MM-DD.",
     )
     sex = SelectField(
         "Sex",

@@ -10,4 +10,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
     });
   });
+  // The section list: open beside the form on a wide screen, a closed menu on a narrow one.
+  (() => {
+    const menu = document.querySelector("details.section-menu");
+    if (!menu) return;
+    const narrow = window.matchMedia("(max-width: 1000px)");
+    const fit = () => { menu.open = !narrow.matches; };
+    fit();
+    narrow.addEventListener("change", fit);
+  })();
 });
