@@ -3,7 +3,8 @@
 # or the exact command to run when it does not. Called by the Makefile before `run` and `test`.
 #
 #   scripts/system-deps.sh run     WeasyPrint's libraries and fonts (PDFs are rendered by the app)
-#   scripts/system-deps.sh test    the above, plus Chromium, poppler (pdftoppm), PostgreSQL, Redis
+#   scripts/system-deps.sh test    the above, plus Chromium, poppler (pdftoppm), PostgreSQL, Redis,
+#                                  npm (installs LHC-Forms for the FHIR browser test)
 #   scripts/system-deps.sh --check test   only say what is missing (exit 1 if anything is)
 #
 # Probes can be pointed elsewhere (the set-up is tested with them): FBSS_PROBE_PATH replaces PATH
@@ -36,6 +37,7 @@ if [ "$target" = "test" ]; then
   has_command pdftoppm || missing+=(poppler-utils)
   has_command pg_ctlcluster || missing+=(postgresql)
   has_command redis-server || missing+=(redis-server)
+  has_command npm || missing+=(npm)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -13,9 +13,9 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "system-deps.sh"
 PDF_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"]
-TEST_PACKAGES = ["chromium", "poppler-utils", "postgresql", "redis-server"]
+TEST_PACKAGES = ["chromium", "poppler-utils", "postgresql", "redis-server", "npm"]
 LIBS = ["libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0"]
-COMMANDS = ["chromium", "pdftoppm", "pg_ctlcluster", "redis-server"]
+COMMANDS = ["chromium", "pdftoppm", "pg_ctlcluster", "redis-server", "npm"]
 
 
 def fake_machine(tmp_path: Path, *, libs: list[str], commands: list[str], fonts: bool) -> dict[str, str]:
