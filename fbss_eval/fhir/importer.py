@@ -191,6 +191,11 @@ def _value(field: Field, answer: Mapping[str, Any], link_id: str, base: str) -> 
         value = value["code"]
     if isinstance(value, str) and "\x00" in value:
         return None, "the text holds a NUL character."
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): not text any database stores
+            return None, "the text is not valid Unicode."
     return value, None
 
 

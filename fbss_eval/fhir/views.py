@@ -45,7 +45,8 @@ MAX_ID = 2**31 - 1
 
 def fhir_json(resource: dict[str, Any], status: int = 200) -> Response:
     """A resource as the response body."""
-    return Response(json.dumps(resource, ensure_ascii=False), status=status, mimetype=FHIR_JSON)
+    # ASCII escapes: a lone surrogate sent in a linkId and quoted back cannot break the encoding.
+    return Response(json.dumps(resource), status=status, mimetype=FHIR_JSON)
 
 
 def problem(status: int, message: str, code: str = "invalid", expression: str | None = None) -> Response:

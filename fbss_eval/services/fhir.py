@@ -14,7 +14,9 @@ from flask import current_app
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.schema import Result
 from ..checklist.schema import Section
+from ..checklist.versions import UnknownChecklistVersion
 from ..checklist.versions import current_version
+from ..checklist.versions import released_versions
 from ..checklist.versions import sections_for
 from ..fhir.importer import Issue
 from ..fhir.importer import check_header
@@ -43,6 +45,8 @@ def questionnaire_sections(version: str | None) -> tuple[str, tuple[Section, ...
     """The version asked for (default: the current one) and its sections with this install's
     optional instruments; ``UnknownChecklistVersion`` for a version never released."""
     chosen = version or current_version()
+    if chosen != current_version() and chosen not in released_versions():  # never a path built from input
+        raise UnknownChecklistVersion(chosen)
     return chosen, sections_for(chosen, tuple(current_app.config.get("FBSS_OPTIONAL_INSTRUMENTS", ())))
 
 

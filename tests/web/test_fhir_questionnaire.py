@@ -77,3 +77,6 @@ def test_an_older_released_version_is_served_and_an_unknown_one_is_not_found(as_
     assert missing.status_code == 404
     OperationOutcome.model_validate(missing.get_json(force=True))
     assert "1999.1.1" in missing.get_json(force=True)["issue"][0]["diagnostics"]
+    for hostile in ("../../../etc/passwd", ".hidden", "2026/11", "\u0661\u0662"):
+        response = as_clinician.get("/fhir/Questionnaire/fbss-workup", query_string={"version": hostile})
+        assert response.status_code == 404, hostile

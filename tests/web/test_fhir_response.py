@@ -272,3 +272,18 @@ def test_an_import_through_fhir_equals_a_save_through_the_form(as_clinician, use
     assert a.score == b.score == 13  # 3+2+1+0+3+2+1+0+1
     form_rows, fhir_rows = audit_rows(by_form.id, "update"), audit_rows(by_fhir.id, "update")
     assert [r.changes for r in form_rows] == [r.changes for r in fhir_rows]
+
+
+def test_text_a_database_cannot_store_is_refused_not_a_500(as_clinician, users):
+    visit = new_draft(users)
+    body = ('{"resourceType": "QuestionnaireResponse", "questionnaire": "%s|%s", '
+            '"encounter": {"reference": "Encounter/%d"}, "item": [{"linkId": "psychosocial", "item": ['
+            '{"linkId": "psychosocial.\\ud800", "answer": [{"valueString": "x"}]}]},'
+            '{"linkId": "red_flags", "item": [{"linkId": "red_flags.rf_notes", "answer": [{"valueString": "\\ud800"}]},'
+            '{"linkId": "red_flags.rf_ces_saddle", "answer": [{"valueString": "a\\u0000b"}]}]}]}'
+            % (QUESTIONNAIRE_URL, VERSION, visit.id))
+    response = as_clinician.post("/fhir/QuestionnaireResponse", data=body, content_type="application/fhir+json")
+    assert response.status_code == 422
+    messages = " ".join(issue["diagnostics"] for issue in issues(response))
+    assert "not valid Unicode" in messages
+    assert stored(visit.id, "red_flags") == {}
