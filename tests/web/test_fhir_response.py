@@ -6,6 +6,7 @@ the same answers and scores)."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 
 import pytest
@@ -276,12 +277,15 @@ def test_an_import_through_fhir_equals_a_save_through_the_form(as_clinician, use
 
 def test_text_a_database_cannot_store_is_refused_not_a_500(as_clinician, users):
     visit = new_draft(users)
-    body = ('{"resourceType": "QuestionnaireResponse", "questionnaire": "%s|%s", '
-            '"encounter": {"reference": "Encounter/%d"}, "item": [{"linkId": "psychosocial", "item": ['
-            '{"linkId": "psychosocial.\\ud800", "answer": [{"valueString": "x"}]}]},'
-            '{"linkId": "red_flags", "item": [{"linkId": "red_flags.rf_notes", "answer": [{"valueString": "\\ud800"}]},'
-            '{"linkId": "red_flags.rf_ces_saddle", "answer": [{"valueString": "a\\u0000b"}]}]}]}'
-            % (QUESTIONNAIRE_URL, VERSION, visit.id))
+    body = json.dumps({
+        "resourceType": "QuestionnaireResponse", "questionnaire": f"{QUESTIONNAIRE_URL}|{VERSION}",
+        "encounter": {"reference": f"Encounter/{visit.id}"},
+        "item": [{"linkId": "psychosocial", "item": [{"linkId": "psychosocial.\ud800",
+                                                        "answer": [{"valueString": "x"}]}]},
+                 {"linkId": "red_flags", "item": [
+                     {"linkId": "red_flags.rf_notes", "answer": [{"valueString": "\ud800"}]},
+                     {"linkId": "red_flags.rf_ces_saddle", "answer": [{"valueString": "a\u0000b"}]}]}]})
+    assert "\\ud800" in body  # sent as JSON escapes, as a client would
     response = as_clinician.post("/fhir/QuestionnaireResponse", data=body, content_type="application/fhir+json")
     assert response.status_code == 422
     messages = " ".join(issue["diagnostics"] for issue in issues(response))
