@@ -37,6 +37,8 @@ def build_observations(results: Mapping[str, Result], names: Mapping[str, str], 
     status = "final" if facts.status == "signed" else "preliminary"
     if facts.status == "signed" and facts.revision > 1:
         status = "amended"
+    if facts.status == "voided":
+        status = "entered-in-error"
     out = []
     for key, result in results.items():
         if result.score is None:

@@ -36,7 +36,9 @@ class VisitFacts:
 
 def response_status(status: str, revision: int) -> str:
     """draft (and an amendment under way) -> in-progress; signed -> completed, or amended when
-    the signed revision is an amendment (revision 2 on)."""
+    the signed revision is an amendment (revision 2 on); voided -> entered-in-error."""
+    if status == "voided":
+        return "entered-in-error"
     if status == "signed":
         return "amended" if revision > 1 else "completed"
     return "in-progress"

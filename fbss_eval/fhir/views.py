@@ -41,6 +41,7 @@ from .response import build_response
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 MAX_ID = 2**31 - 1
+CLOSED = "This visit is signed (or voided): its answers cannot change. Amend a signed visit first."
 
 
 def fhir_json(resource: dict[str, Any], status: int = 200) -> Response:
@@ -122,7 +123,7 @@ def import_response() -> Response:
                        "required", "QuestionnaireResponse.encounter")
     visit = _visit(visit_id)
     if not visit.editable:
-        return problem(409, "This visit is signed: its answers cannot change (amend it first).", "conflict")
+        return problem(409, CLOSED, "conflict")
     if not visits.can_edit(g.user, visit):
         return problem(403, "You cannot change this visit.", "forbidden")
     via = f"api_token {token.id}" if token is not None else "session"
@@ -132,7 +133,7 @@ def import_response() -> Response:
     except service.ImportRefused as refused:
         return fhir_json(outcome([("invalid", i.message, i.expression) for i in refused.issues]), refused.status)
     except visits.NotEditableError:
-        return problem(409, "This visit is signed: its answers cannot change (amend it first).", "conflict")
+        return problem(409, CLOSED, "conflict")
     except visits.StaleSectionError:
         return problem(409, "A section of this visit was saved meanwhile; send the response again.", "conflict")
     return fhir_json({"resourceType": "OperationOutcome", "issue": [{

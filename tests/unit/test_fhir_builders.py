@@ -91,6 +91,7 @@ def test_statuses():
     assert response_status("amending", 1) == "in-progress"
     assert response_status("signed", 1) == "completed"
     assert response_status("signed", 2) == "amended"
+    assert response_status("voided", 1) == "entered-in-error"  # the status the patient work adds
 
 
 def test_a_response_reads_back_into_the_same_answers():
