@@ -43,8 +43,19 @@ run: $(STAMP)
 	$(BIN)/flask ensure-admin
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# LHC-Forms for the FHIR browser test (tests/browser/test_lforms_round_trip.py): the lforms npm
+# package at the version pinned in package-lock.json, installed into a gitignored node_modules.
+LFORMS = tests/browser/lforms
+$(LFORMS)/node_modules/.package-lock.json: $(LFORMS)/package.json $(LFORMS)/package-lock.json
+	cd $(LFORMS) && npm ci --no-audit --no-fund
+# axe-core for the accessibility checks of every page (tests/browser/test_screens.py), the same way.
+AXE = tests/browser/js
+$(AXE)/node_modules/.package-lock.json: $(AXE)/package.json $(AXE)/package-lock.json
+	cd $(AXE) && npm ci --no-audit --no-fund
+
 test: $(STAMP)
 	scripts/system-deps.sh test
+	$(MAKE) $(LFORMS)/node_modules/.package-lock.json $(AXE)/node_modules/.package-lock.json
 	if [ -n "$(TEST_DATABASE_URL)" ]; then scripts/postgres-up.sh "$(TEST_DATABASE_URL)"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

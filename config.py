@@ -84,6 +84,10 @@ class Config:
     PDF_PAGE_SIZE = os.environ.get("FBSS_PDF_PAGE_SIZE", "A4")  # A4 or Letter
     # Signatures are stored in UTC and shown in UTC and in this clinic's local time (IANA name).
     FBSS_TIMEZONE = os.environ.get("FBSS_TIMEZONE", "Europe/London")
+    # The base of the FHIR canonical URLs (Questionnaire.url, answer code systems): a stable name
+    # for this install's checklist, not necessarily where it is served; set it once and keep it,
+    # since imported QuestionnaireResponses must name the same Questionnaire URL.
+    FBSS_FHIR_BASE = os.environ.get("FBSS_FHIR_BASE", "https://fbss-eval.example/fhir").rstrip("/")
 
 
 class DevelopmentConfig(Config):

@@ -107,8 +107,11 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
+    from .admin.tokens import bp as admin_tokens_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .extensions import csrf
+    from .fhir.views import bp as fhir_bp
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
     from .visits.autosave import bp as visit_autosave_bp
@@ -124,6 +127,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(signing_bp)
     app.register_blueprint(visit_autosave_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(admin_tokens_bp, url_prefix="/admin")
+    # The FHIR views check CSRF themselves: a session POST needs the token, a bearer token does not.
+    csrf.exempt(fhir_bp)
+    app.register_blueprint(fhir_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

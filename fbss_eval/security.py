@@ -26,12 +26,14 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .models import User
+from .services import api_tokens
 from .services import auth as auth_service
 from .services import form_stash
 from .services.unit_of_work import unit_of_work
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 SESSION_KEY = "sid"
+API_PREFIX = "/fhir/"  # the API: JSON refusals, bearer tokens accepted
 # Record ids are INTEGER columns: a larger number in a URL cannot name a record (and would make
 # the database driver raise instead of finding nothing).
 MAX_RECORD_ID = 2**31 - 1
@@ -70,8 +72,12 @@ def reject_nul_bytes() -> None:
 
 
 def load_user() -> Response | None:
-    """Resolve the session cookie; send anonymous requests to the login page."""
+    """Resolve the session cookie (or, on the FHIR API, a bearer token); send anonymous requests
+    to the login page (the API answers 401)."""
     g.user = None
+    api = request.path.startswith(API_PREFIX)
+    if api and request.headers.get("Authorization"):
+        return _load_token_user()
     state = auth_service.resolve_session(session.get(SESSION_KEY))
     if state.session is not None:
         g.user = state.session.user
@@ -86,6 +92,8 @@ def load_user() -> Response | None:
         return None
     if request.endpoint is None:
         abort(404)
+    if api:
+        return _api_refusal("Log in, or send an API token: Authorization: Bearer <token>.")
     next_path = request.full_path if request.query_string else request.path
     script = request.accept_mimetypes.best == "application/json"
     if script:  # an autosave: the typing is kept for the page it came from, not the endpoint
@@ -105,6 +113,31 @@ def load_user() -> Response | None:
         return Response(json.dumps({"status": "logged_out", "login": url_for("auth.login", next=next_path)}),
                         status=401, mimetype="application/json")
     return redirect(url_for("auth.login", next=next_path))
+
+
+def _load_token_user() -> Response | None:
+    """A FHIR request with ``Authorization: Bearer <token>``: its token's user, the use recorded
+    (committed now, whatever the request does next); 401 for a missing, unknown or revoked token."""
+    scheme, _, secret = (request.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return _api_refusal("Send the token as Authorization: Bearer <token>.")
+    with unit_of_work():
+        token = api_tokens.authenticate(secret.strip(), request.method, request.path)
+    if token is None:
+        return _api_refusal("This token is not valid (unknown, revoked, or its account is deactivated).")
+    if request.endpoint is None or any(
+        isinstance(value, int) and abs(value) > MAX_RECORD_ID for value in (request.view_args or {}).values()
+    ):
+        abort(404)
+    g.user, g.api_token = token.user, token
+    return None
+
+
+def _api_refusal(message: str) -> Response:
+    body = {"resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "login", "diagnostics": message}]}
+    return Response(json.dumps(body), status=401, mimetype="application/fhir+json",
+                    headers={"WWW-Authenticate": 'Bearer realm="fbss-eval"'})
 
 
 def _stash_form(user_id: int, path: str) -> None:

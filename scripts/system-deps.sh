@@ -3,7 +3,8 @@
 # or the exact command to run when it does not. Called by the Makefile before `run` and `test`.
 #
 #   scripts/system-deps.sh run     WeasyPrint's libraries and fonts (PDFs are rendered by the app)
-#   scripts/system-deps.sh test    the above, plus Chromium, poppler (pdftoppm), PostgreSQL, Redis, npm
+#   scripts/system-deps.sh test    the above, plus Chromium, poppler (pdftoppm), PostgreSQL, Redis,
+#                                  npm (axe-core and LHC-Forms for the browser tests)
 #   scripts/system-deps.sh --check test   only say what is missing (exit 1 if anything is)
 #
 # Probes can be pointed elsewhere (the set-up is tested with them): FBSS_PROBE_PATH replaces PATH

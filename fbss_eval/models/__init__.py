@@ -1,5 +1,7 @@
 """Typed SQLAlchemy 2.0 models on one Base."""
 
+from .api_token import ApiToken
+from .api_token import TokenScope
 from .audit import AuditEvent
 from .base import Base
 from .patient import Patient
@@ -21,6 +23,8 @@ from .visit import VisitStatus
 from .visit_locks import SIGNED_LOCK_DDL  # noqa: F401 - installs the triggers on create_all
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "AuditEvent",
     "Base",
     "FormStash",

@@ -103,3 +103,53 @@ def register_patient(page, mrn: str, family: str, given: str, birth_date: str, s
     page.get_by_label("Date of birth").fill(birth_date)
     page.get_by_label("Sex").select_option(sex)
     page.get_by_role("button", name="Register patient").click()
+
+
+LFORMS_DIR = Path(__file__).resolve().parent / "lforms"  # package.json + package-lock.json (npm ci)
+
+
+def install_lforms() -> Path:
+    """The lforms package's built files, installed with ``npm ci`` from the committed lock file
+    when node_modules is missing (a fresh clone); a clear failure when npm is not there."""
+    import fcntl
+    import shutil
+    import subprocess  # nosec B404 - npm, with fixed arguments
+
+    built = LFORMS_DIR / "node_modules" / "lforms" / "dist" / "lforms"
+    with open(LFORMS_DIR.parent / ".lforms-install.lock", "w") as lock:  # one installer among the workers
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / "webcomponent" / "main.js").is_file():
+            npm = shutil.which("npm")
+            if npm is None:
+                pytest.fail("npm is needed to install LHC-Forms for the browser tests (apt-get install npm)",
+                            pytrace=False)
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=LFORMS_DIR, check=True,  # nosec B603
+                           timeout=900)
+    return built
+
+
+@pytest.fixture(scope="session")
+def lforms_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a local page that loads LHC-Forms (tests/browser/lforms/client.html), served by
+    a small http.server from these files only."""
+    import functools
+    import shutil
+    from http.server import SimpleHTTPRequestHandler
+    from http.server import ThreadingHTTPServer
+
+    built = install_lforms()
+    root = tmp_path_factory.mktemp("lforms-client")
+    shutil.copy(LFORMS_DIR / "client.html", root / "client.html")
+    (root / "lforms").symlink_to(built, target_is_directory=True)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/client.html"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -124,8 +124,12 @@ def route_samples(app: Flask, users: Users, patient: Patient) -> dict[str, Any]:
     alert = VisitAlert(visit_id=visit.id, kind="matrix_sample", severity="warning",
                        message="A sample alert for the authorization matrix.", must_acknowledge=True)
     db.session.add(alert)
+    from fbss_eval.services import api_tokens
+
+    token, _secret = api_tokens.create_token("matrix sample", "read", users.clinician, users.admin)
     db.session.commit()
     return {
+        "token_id": token.id,
         "filename": "app.css",
         "patient_id": patient.id,
         "user_id": users.other.id,

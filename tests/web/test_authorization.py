@@ -1,7 +1,8 @@
 """The authorization matrix: every rule of ``app.url_map``, every method, for anonymous,
 clinician and admin. It iterates the map, so a route added without protection fails here.
 
-- anonymous: a redirect to the login page, except the public allow-list;
+- anonymous: a redirect to the login page, except the public allow-list, and the FHIR API
+  (``/fhir/``), which answers 401 with an OperationOutcome (an API client cannot log in by form);
 - clinician: 403 on every admin route, allowed (not 403, not sent to log in) everywhere else;
 - admin: never 403;
 - nobody ever gets a 5xx, and no request changes an audit row.
@@ -24,6 +25,7 @@ from werkzeug.routing import Rule
 
 from fbss_eval.extensions import db
 from fbss_eval.models import AuditEvent
+from fbss_eval.security import API_PREFIX
 from fbss_eval.security import PUBLIC_ENDPOINTS
 from tests.conftest import Users
 from tests.conftest import login
@@ -87,7 +89,9 @@ def test_the_matrix_sees_every_rule(app, route_samples):
     """Guard against a matrix that silently iterates nothing."""
     seen = {rule.endpoint for rule, _, _ in requests_of(app, route_samples)}
     assert {"patients.index", "patients.create", "patients.view", "patients.edit", "admin.users",
-            "admin.audit", "admin.user_unlock", "auth.logout", "static", "health.healthz"} <= seen
+            "admin.audit", "admin.user_unlock", "auth.logout", "static", "health.healthz",
+            "fhir.questionnaire", "fhir.questionnaire_response", "fhir.observations", "fhir.import_response",
+            "admin_tokens.tokens", "admin_tokens.token_new", "admin_tokens.token_revoke"} <= seen
 
 
 def test_anonymous_is_sent_to_login_everywhere_but_the_allow_list(app, route_samples):
@@ -96,6 +100,9 @@ def test_anonymous_is_sent_to_login_everywhere_but_the_allow_list(app, route_sam
         response = fetch(app.test_client(), url, method)
         if response.status_code >= 500:
             failures.append(f"{method} {url}: {response.status_code}")
+        elif rule.rule.startswith(API_PREFIX):
+            if response.status_code != 401 or response.mimetype != "application/fhir+json":
+                failures.append(f"{method} {url}: the API answered {response.status_code}, expected 401")
         elif rule.endpoint in PUBLIC:
             if redirects_to_login(response) or response.status_code in (401, 403):
                 failures.append(f"{method} {url} is public but answered {response.status_code}")

@@ -130,6 +130,8 @@ QUERY_KEYS = {
     "auth.login": ["next"],
     "visits.acknowledge": ["back"],
     "signing.diff": ["a", "b"],
+    "fhir.questionnaire": ["version"],
+    "fhir.observations": ["encounter"],
 }
 FORMS: dict[str, list[str]] = {
     "auth.login": ["username", "password"],
@@ -145,6 +147,10 @@ FORMS: dict[str, list[str]] = {
     "signing.sign": ["meaning", "password"],
     "signing.amend": ["reason"],
     "visit_autosave.autosave": ["_rev", "_base", "rf_ces_bladder_bowel", "rf_ces_saddle", "rf_notes"],
+    "admin_tokens.token_new": ["name", "scope", "user_id"],
+    "admin_tokens.token_revoke": [],
+    # a JSON endpoint: form posts are refused (400); test_any_json_to_the_fhir_import_never_fails sends JSON
+    "fhir.import_response": ["resourceType", "encounter", "item"],
 }
 # A valid submission of each form: the fuzz also sends it with some fields replaced or repeated, so
 # that a hostile value reaches the code behind the first check (a save, a redirect) too.
@@ -167,6 +173,9 @@ VALID: dict[str, dict[str, str]] = {
     "signing.sign": {"meaning": "authored", "password": PASSWORD},  # the fuzzed visit is blocked: never signs
     "signing.amend": {"reason": "Late MRI report"},
     "visit_autosave.autosave": {"_rev": "0", "_base": "", "rf_ces_bladder_bowel": "no", "rf_ces_saddle": "no"},
+    "admin_tokens.token_new": {"name": "Fuzz token", "scope": "read", "user_id": "1"},
+    "admin_tokens.token_revoke": {},
+    "fhir.import_response": {"resourceType": "QuestionnaireResponse"},
 }
 
 
@@ -288,3 +297,63 @@ def test_any_post_to_any_form_never_fails(app, admin, url_for_endpoint):
 
     post_anything()
     print(f"fuzz examples run: POST {count[0]}")  # noqa: T201  # shown by make fuzz (-rP)
+
+
+# JSON anywhere a value goes: the FHIR import's body.
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+              st.floats(allow_nan=False, allow_infinity=False), HOSTILE),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.one_of(HOSTILE, st.sampled_from(
+                                   ["linkId", "item", "answer", "valueCoding", "code", "system", "valueInteger",
+                                    "valueString", "valueDate", "reference"])), children, max_size=4)),
+    max_leaves=12,
+)
+
+
+def _fhir_response(visit_id: int) -> dict[str, Any]:
+    from fbss_eval.checklist import VERSION
+
+    return {"resourceType": "QuestionnaireResponse", "status": "completed",
+            "questionnaire": f"https://fbss-eval.example/fhir/Questionnaire/fbss-workup|{VERSION}",
+            "encounter": {"reference": f"Encounter/{visit_id}"},
+            "item": [{"linkId": "phq9", "item": [{"linkId": "phq9.phq9_1",
+                                                  "answer": [{"valueCoding": {"code": "1"}}]}]},
+                     {"linkId": "surgical_history", "item": [{"linkId": "surgical_history.operations", "item": [
+                         {"linkId": "surgical_history.operations.date", "answer": [{"valueDate": "2020-01-01"}]}]}]}]}
+
+
+def _spliced_json(document: Any, path: list[int], value: Any) -> Any:
+    """``document`` with the node that ``path`` leads to (child indexes, modulo) replaced."""
+    if not path or not isinstance(document, dict | list) or not document:
+        return value
+    keys = list(document) if isinstance(document, dict) else list(range(len(document)))
+    key = keys[path[0] % len(keys)]
+    copy = dict(document) if isinstance(document, dict) else list(document)
+    copy[key] = _spliced_json(document[key], path[1:], value)  # type: ignore[index]
+    return copy
+
+
+def test_any_json_to_the_fhir_import_never_fails(app, admin, route_samples):
+    import json
+
+    valid = _fhir_response(route_samples["visit_id"])
+    count = [0]
+
+    @SETTINGS
+    @given(data=st.data())
+    def post_json(data: st.DataObject) -> None:
+        count[0] += 1
+        body = data.draw(st.one_of(
+            JSON_VALUES,
+            st.tuples(st.lists(st.integers(0, 9), max_size=7), JSON_VALUES).map(
+                lambda t: _spliced_json(valid, t[0], t[1])),
+            st.just(valid)))
+        before = snapshot()
+        response = admin.post("/fhir/QuestionnaireResponse", data=json.dumps(body),
+                              content_type="application/fhir+json")
+        check(response, before, "POST", body)
+        assert response.mimetype == "application/fhir+json"
+
+    post_json()
+    print(f"fuzz examples run: FHIR JSON {count[0]}")  # noqa: T201  # shown by make fuzz (-rP)
