@@ -87,7 +87,7 @@ def test_the_matrix_sees_every_rule(app, route_samples):
     """Guard against a matrix that silently iterates nothing."""
     seen = {rule.endpoint for rule, _, _ in requests_of(app, route_samples)}
     assert {"patients.index", "patients.create", "patients.view", "patients.edit", "admin.users",
-            "admin.audit", "admin.user_unlock", "auth.logout", "static", "health.healthz"} <= seen
+            "admin.audit", "admin.user_unlock", "auth.logout", "static", "health.healthz", "voiding.void"} <= seen
 
 
 def test_anonymous_is_sent_to_login_everywhere_but_the_allow_list(app, route_samples):
