@@ -89,3 +89,14 @@ def test_set_section_status_treats_a_new_row_as_empty() -> None:
     assert row.status is SectionStatus.NOT_ASSESSED
     with pytest.raises(TransitionError):
         set_section_status(row, VisitStatus.DRAFT)  # type: ignore[arg-type]
+
+
+def test_voided_is_reached_from_every_other_visit_status_and_never_left() -> None:
+    for start in (VisitStatus.DRAFT, VisitStatus.SIGNED, VisitStatus.AMENDING):
+        visit = Visit(status=start)
+        set_visit_status(visit, VisitStatus.VOIDED)
+        assert visit.status is VisitStatus.VOIDED
+        for target in VisitStatus:
+            with pytest.raises(TransitionError, match=r"\(from voided: nothing\)"):
+                set_visit_status(visit, target)
+        assert visit.status is VisitStatus.VOIDED
