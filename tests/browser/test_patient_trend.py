@@ -42,14 +42,17 @@ def test_the_patient_page_shows_the_trend_chart_and_its_table(page, live_server)
     assert charts.count() == 5
     odi = page.get_by_role("img", name="ODI (%)")
     box = odi.bounding_box()
-    assert box is not None and box["width"] >= 290 and box["height"] >= 160
+    assert box is not None
+    assert box["width"] >= 290
+    assert box["height"] >= 160
     # Styled by app.css (an inline <style> would be refused by the CSP): grid lines have a stroke.
     stroke = odi.locator("line.g").first.evaluate("e => getComputedStyle(e).stroke")
     assert stroke == "rgb(227, 227, 227)"
     mcid = odi.locator("line.mk")
     assert mcid.count() == 1
     line = mcid.bounding_box()  # a horizontal line: no height, so Playwright never calls it "visible"
-    assert line is not None and line["width"] >= 250
+    assert line is not None
+    assert line["width"] >= 250
     assert mcid.evaluate("e => getComputedStyle(e).stroke") == "rgb(90, 61, 138)"
     assert odi.locator("text.mkl").text_content() == "MCID: 46"
 
