@@ -75,8 +75,8 @@ def test_the_trend_shows_each_visits_scores_and_the_mcid(as_clinician, patient, 
     # The ODI series: one marker per visit with an ODI (two), at 56 and 38.
     odi_markers = charts[2].select_one("path.m")["d"]
     assert odi_markers.count("M") == 2
-    assert " 79.7h0" in odi_markers
-    assert " 101.6h0" in odi_markers
+    assert " 79.7h0" in odi_markers  # 26 + 122 x 0.44
+    assert " 101.6h0" in odi_markers  # 26 + 122 x 0.62
     assert not page.select("div.trend-charts svg style, div.trend-charts script")
 
 
