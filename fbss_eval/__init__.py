@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from .visits.pdf_views import bp as visit_pdf_bp
     from .visits.signing_views import bp as signing_bp
     from .visits.views import bp as visits_bp
+    from .visits.void_views import bp as voiding_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(visit_pdf_bp)
     app.register_blueprint(signing_bp)
     app.register_blueprint(visit_autosave_bp)
+    app.register_blueprint(voiding_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(admin_tokens_bp, url_prefix="/admin")
     # The FHIR views check CSRF themselves: a session POST needs the token, a bearer token does not.

@@ -33,6 +33,7 @@ class VisitStatus(enum.StrEnum):
     DRAFT = "draft"
     SIGNED = "signed"
     AMENDING = "amending"
+    VOIDED = "voided"  # started in error: kept, hidden from lists and counts, never edited again
 
 
 class SignatureMeaning(enum.StrEnum):
@@ -60,14 +61,23 @@ def status_type(enum_class: type[enum.StrEnum], length: int) -> sa.Enum:
     )
 
 
+# Who voided a visit, when and why: all three on a voided visit, none on any other.
+VOID_COMPLETE = (
+    "(status = 'voided' AND voided_at IS NOT NULL AND voided_by_id IS NOT NULL AND void_reason IS NOT NULL)"
+    " OR (status <> 'voided' AND voided_at IS NULL AND voided_by_id IS NULL AND void_reason IS NULL)"
+)
+
+
 class Visit(Base):
     """One consult of one patient, captured with one checklist version."""
 
     __tablename__ = "visit"
     __table_args__ = (
-        sa.CheckConstraint("status in ('draft', 'signed', 'amending')", name="status_valid"),
-        sa.CheckConstraint("status = 'draft' OR (signed_at IS NOT NULL AND signed_by_id IS NOT NULL)",
+        sa.CheckConstraint("status in ('draft', 'signed', 'amending', 'voided')", name="status_valid"),
+        # A voided draft was never signed; a voided signed visit keeps its signer.
+        sa.CheckConstraint("status in ('draft', 'voided') OR (signed_at IS NOT NULL AND signed_by_id IS NOT NULL)",
                            name="signed_has_signer"),
+        sa.CheckConstraint(VOID_COMPLETE, name="void_complete"),
         sa.CheckConstraint("status <> 'draft' OR revision = 0", name="draft_revision_zero"),
         sa.Index("ix_visit_patient_date", "patient_id", "visit_date"),
     )
@@ -94,9 +104,13 @@ class Visit(Base):
     # Why the visit is being amended (required to amend; becomes the next revision's reason).
     amendment_reason: Mapped[str | None] = mapped_column(sa.Text)
     completeness_pct: Mapped[int] = mapped_column(default=0)
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    void_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     patient: Mapped[Patient] = relationship(lazy="joined", innerjoin=True)
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id], lazy="joined", innerjoin=True)
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
     sections: Mapped[list[VisitSection]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", lazy="raise",
         foreign_keys="VisitSection.visit_id",
@@ -106,8 +120,13 @@ class Visit(Base):
 
     @property
     def editable(self) -> bool:
-        """Drafts and amendments can change; a signed visit cannot."""
+        """Drafts and amendments can change; a signed or voided visit cannot."""
         return self.status in (VisitStatus.DRAFT, VisitStatus.AMENDING)
+
+    @property
+    def voided(self) -> bool:
+        """Voided: started in error, kept but never counted, edited or signed."""
+        return self.status == VisitStatus.VOIDED
 
 
 class VisitSection(Base):

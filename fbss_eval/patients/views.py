@@ -17,11 +17,15 @@ from flask import url_for
 from werkzeug.wrappers import Response
 
 from ..access_log import record_access
+from ..reports.trend import KEYS as TREND_KEYS
+from ..reports.trend import page_charts
+from ..reports.trend import patient_trend
 from ..security import restored_form_data
 from ..services import patients as service
 from ..services.records import FieldProblem
 from ..services.records import StaleRecordError
 from ..services.records import parse_version
+from ..services.trends import patient_scores
 from ..services.unit_of_work import unit_of_work
 from ..services.visits import visits_of
 from .forms import PatientForm
@@ -61,11 +65,15 @@ def create() -> str | Response:
 
 @bp.get("/patients/<int:patient_id>")
 def view(patient_id: int) -> str:
-    """A patient's identifiers and visits."""
+    """A patient's identifiers, the trend of their scores, and their visits (voided ones apart)."""
     patient = service.find_patient(patient_id) or abort(404)
     record_access("patient", patient.id)
+    scored = patient_scores(patient.id, TREND_KEYS)
+    trend = patient_trend([v.visit_date for v in scored], [v.scores for v in scored])
     return render_template(
-        "patients/view.html", patient=patient, visits=visits_of(patient.id), age=service.age(patient.birth_date)
+        "patients/view.html", patient=patient, visits=visits_of(patient.id),
+        voided=visits_of(patient.id, voided=True), age=service.age(patient.birth_date),
+        trend=trend, charts=page_charts(trend) if trend else [],
     )
 
 

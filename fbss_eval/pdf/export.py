@@ -23,6 +23,7 @@ from flask import Flask
 
 from ..extensions import db
 from ..models import Visit
+from ..models import VisitStatus
 from ..services import audit
 from ..services.unit_of_work import unit_of_work
 from . import pdf_filename
@@ -60,9 +61,10 @@ def export_one(visit: Visit, path: Path, *, full: bool = False) -> None:
 
 
 def visits_since(since: date) -> list[int]:
-    """Ids of the visits on or after a date, oldest first."""
+    """Ids of the visits on or after a date, oldest first (voided visits left out)."""
     return list(db.session.scalars(
-        sa.select(Visit.id).where(Visit.visit_date >= since).order_by(Visit.visit_date, Visit.id)
+        sa.select(Visit.id).where(Visit.visit_date >= since, Visit.status != VisitStatus.VOIDED)
+        .order_by(Visit.visit_date, Visit.id)
     ))
 
 

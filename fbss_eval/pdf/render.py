@@ -14,9 +14,9 @@ from typing import Any
 from flask import render_template
 from weasyprint import CSS
 
+from ..reports.chart import trend_charts
 from ..reports.model import Table
 from ..reports.model import VisitReport
-from .chart import trend_charts
 from .engine import PrintHTML
 from .engine import collector_paused
 from .engine import stylesheet

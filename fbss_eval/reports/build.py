@@ -71,6 +71,7 @@ STATUS_LABELS = {
     VisitStatus.DRAFT.value: "Draft: not signed",
     VisitStatus.SIGNED.value: "Signed",
     VisitStatus.AMENDING.value: "Amendment in progress: not signed",
+    VisitStatus.VOIDED.value: "VOID: started in error, not a valid record",
 }
 # The headline: one NRS figure per region (now, with the average beside it), then instruments.
 HEADLINE_NRS = (
@@ -182,7 +183,17 @@ def _status(visit: Visit) -> StatusInfo:
         signed_by=signer.full_name if signer else None,
         signed_at=visit.signed_at.strftime(TIME_FORMAT) if visit.signed_at else None,
         signature=_signature_lines(visit),
+        voided=visit.status == VisitStatus.VOIDED.value,
+        void_note=_void_note(visit),
     )
+
+
+def _void_note(visit: Visit) -> str | None:
+    if visit.status != VisitStatus.VOIDED.value:
+        return None
+    who = db.session.get(User, visit.voided_by_id) if visit.voided_by_id else None
+    when = visit.voided_at.strftime(TIME_FORMAT) if visit.voided_at else "?"
+    return f"Voided by {who.full_name if who else '?'} at {when}: {visit.void_reason}"
 
 
 def _signature_lines(visit: Visit) -> tuple[str, ...]:
@@ -301,7 +312,7 @@ def _trend(visit: Visit, evaluation: Evaluation) -> Trend | None:
     """This visit's figures and those of the patient's earlier visits (by date, then id)."""
     earlier = db.session.execute(
         sa.select(Visit.id, Visit.visit_date)
-        .where(Visit.patient_id == visit.patient_id, Visit.id != visit.id,
+        .where(Visit.patient_id == visit.patient_id, Visit.id != visit.id, Visit.status != VisitStatus.VOIDED,
                sa.or_(Visit.visit_date < visit.visit_date,
                       sa.and_(Visit.visit_date == visit.visit_date, Visit.id < visit.id)))
         .order_by(Visit.visit_date, Visit.id)

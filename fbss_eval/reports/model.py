@@ -89,6 +89,8 @@ class StatusInfo:
     # Printed in every page footer of a signed revision (21 CFR 11.50): who, when (UTC and local),
     # the meaning, the revision and the SHA-256 of its frozen answers; empty until signed.
     signature: tuple[str, ...] = ()
+    voided: bool = False  # started in error: printed with a VOID watermark, who voided it and why
+    void_note: str | None = None
 
 
 @dataclass(frozen=True)

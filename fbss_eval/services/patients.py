@@ -108,10 +108,15 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+MRN_DIGITS_MIN = 3  # fewer digits would match a large share of the MRNs
+
+
 def search(query: str, page: int, per_page: int) -> Page:
-    """Patients whose MRN or names start with (or, for names, contain) the query."""
+    """Patients whose MRN starts with the query, or holds its digits ("448812" finds
+    MRN-448812); or whose names contain it, or contain each of its words in either order
+    ("Daniel Okafor" and "Okafor Daniel"); or "Family, Given"."""
     stmt = sa.select(Patient)
-    text = query.strip()
+    text = " ".join(query.split())
     if text:
         like = f"%{_escape_like(text.lower())}%"
         prefix = f"{_escape_like(text.upper())}%"
@@ -120,6 +125,16 @@ def search(query: str, page: int, per_page: int) -> Page:
             sa.func.lower(Patient.family_name).like(like, escape="\\"),
             sa.func.lower(Patient.given_name).like(like, escape="\\"),
         ]
+        digits = text.replace("-", "").replace(" ", "")
+        if digits.isdigit() and len(digits) >= MRN_DIGITS_MIN:  # isdigit: no LIKE wildcard can be in it
+            conditions.append(sa.func.upper(Patient.mrn).like(f"%{digits}%"))
+        words = text.lower().replace(",", " ").split()
+        if len(words) > 1:  # every word in one of the names, in any order
+            conditions.append(sa.and_(*(
+                sa.or_(sa.func.lower(Patient.family_name).like(f"%{_escape_like(w)}%", escape="\\"),
+                       sa.func.lower(Patient.given_name).like(f"%{_escape_like(w)}%", escape="\\"))
+                for w in words
+            )))
         if "," in text:  # "Family, Given"
             family, _, given = (part.strip().lower() for part in text.partition(","))
             conditions.append(

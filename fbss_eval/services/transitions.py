@@ -1,7 +1,8 @@
 """The allowed status transitions of a visit and of a visit's section, one table each.
 
 A visit: ``draft -> signed -> amending -> signed`` (each signing after an amendment is revision
-n+1). ``services/signing.py`` makes those moves through ``set_visit_status``; the database's check
+n+1), and from any of those to ``voided`` (started in error; final). ``services/signing.py`` and
+``services/voiding.py`` make those moves through ``set_visit_status``; the database's check
 constraints hold the states and its triggers (``models/visit_locks.py``) the moves.
 
 A section's status follows its answers (``services.visits.recompute``: empty, in progress or
@@ -26,9 +27,10 @@ from ..models import VisitStatus
 
 VISIT_START = VisitStatus.DRAFT  # where every visit begins
 VISIT_TRANSITIONS: Mapping[VisitStatus, frozenset[VisitStatus]] = {
-    VisitStatus.DRAFT: frozenset({VisitStatus.SIGNED}),
-    VisitStatus.SIGNED: frozenset({VisitStatus.AMENDING}),
-    VisitStatus.AMENDING: frozenset({VisitStatus.SIGNED}),
+    VisitStatus.DRAFT: frozenset({VisitStatus.SIGNED, VisitStatus.VOIDED}),
+    VisitStatus.SIGNED: frozenset({VisitStatus.AMENDING, VisitStatus.VOIDED}),
+    VisitStatus.AMENDING: frozenset({VisitStatus.SIGNED, VisitStatus.VOIDED}),
+    VisitStatus.VOIDED: frozenset(),  # final: a voided visit is kept as it is
 }
 
 SECTION_TRANSITIONS: Mapping[SectionStatus, frozenset[SectionStatus]] = {

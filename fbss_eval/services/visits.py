@@ -30,6 +30,7 @@ from ..models import User
 from ..models import Visit
 from ..models import VisitAlert
 from ..models import VisitSection
+from ..models import VisitStatus
 from ..models.base import now_utc
 from . import audit
 from . import projections
@@ -163,8 +164,8 @@ def evaluation_of(visit: Visit, rows: Mapping[str, VisitSection] | None = None) 
 
 
 def previous_visit(patient_id: int, before: Visit | None = None) -> Visit | None:
-    """The patient's latest earlier visit."""
-    stmt = sa.select(Visit).where(Visit.patient_id == patient_id)
+    """The patient's latest earlier visit (a voided one is never carried forward)."""
+    stmt = sa.select(Visit).where(Visit.patient_id == patient_id, Visit.status != VisitStatus.VOIDED)
     if before is not None:
         stmt = stmt.where(Visit.id != before.id)
     return db.session.scalars(stmt.order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(1)).first()
@@ -363,8 +364,10 @@ def active_alerts(visit_id: int) -> list[VisitAlert]:
     return sorted(rows, key=lambda a: (order.get(a.severity, 3), a.kind))
 
 
-def visits_of(patient_id: int) -> list[Visit]:
-    """A patient's visits, newest first."""
+def visits_of(patient_id: int, *, voided: bool = False) -> list[Visit]:
+    """A patient's visits, newest first: those in force, or with ``voided`` the voided ones."""
+    in_force = Visit.status == VisitStatus.VOIDED if voided else Visit.status != VisitStatus.VOIDED
     return list(db.session.scalars(
-        sa.select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.visit_date.desc(), Visit.id.desc())
+        sa.select(Visit).where(Visit.patient_id == patient_id, in_force)
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
     ))

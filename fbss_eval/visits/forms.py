@@ -32,6 +32,8 @@ class StartVisitForm(BaseForm):
 
     visit_date = IsoDateField("Visit date", validators=[InputRequired("Enter the visit date.")])
     visit_type = SelectField("Visit type", validators=[DataRequired("Choose the visit type.")])
+    # The date the clinician confirmed starting another visit on (the patient has one that day).
+    confirm_same_day = HiddenField()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -65,4 +67,14 @@ class AcknowledgeForm(BaseForm):
         "Action taken",
         validators=[DataRequired("Describe the action taken."), Length(max=1000)],
         description="E.g. 'Same-day referral to on-call spinal team; emergency MRI requested'.",
+    )
+
+
+class VoidForm(BaseForm):
+    """Void a visit started in error, with the reason."""
+
+    reason = TextAreaField(
+        "Reason for voiding",
+        validators=[DataRequired("Give the reason for voiding this visit."), Length(max=500)],
+        description="E.g. 'Duplicate: started twice for the same consultation' or 'Wrong patient'.",
     )

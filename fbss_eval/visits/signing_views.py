@@ -60,6 +60,9 @@ def sign(visit_id: int) -> str | Response | tuple[str, int]:
     if visit.status == VisitStatus.SIGNED.value:
         flash(f"This visit is signed (revision {visit.revision}). Amend it to change it.", "info")
         return redirect(url_for("visits.summary", visit_id=visit.id))
+    if visit.status == VisitStatus.VOIDED.value:
+        flash("This visit is void: it cannot be signed.", "info")
+        return redirect(url_for("visits.summary", visit_id=visit.id))
     blockers = signing.sign_blockers(visit)
     form = SignForm()
     status = 200
@@ -89,7 +92,8 @@ def amend(visit_id: int) -> str | Response | tuple[str, int]:
     visit = _visit_or_404(visit_id)
     _require_signer(visit)
     if visit.status != VisitStatus.SIGNED.value:
-        flash("Only a signed visit is amended; this one can be changed directly.", "info")
+        flash("This visit is void: it cannot be amended." if visit.status == VisitStatus.VOIDED.value
+              else "Only a signed visit is amended; this one can be changed directly.", "info")
         return redirect(url_for("visits.summary", visit_id=visit.id))
     form = AmendForm()
     if request.method == "POST":

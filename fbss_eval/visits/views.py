@@ -34,6 +34,7 @@ from ..models import Visit
 from ..security import restored_form_data
 from ..security import safe_next
 from ..services import visits as service
+from ..services import voiding
 from ..services.unit_of_work import unit_of_work
 from . import conflict as merging
 from .context import visit_context
@@ -64,12 +65,19 @@ def start(patient_id: int) -> str | Response:
     form = StartVisitForm()
     if request.method == "GET" and not form.visit_type.data:
         form.visit_type.data = "follow_up" if service.previous_visit(patient.id) else "initial"
+    same_day: list[Visit] = []
     if form.validate_on_submit() and form.visit_date.data is not None:
-        with unit_of_work():
-            visit = service.start_visit(patient, g.user, form.visit_date.data, form.visit_type.data or "")
-        flash("Visit started. Sections from the previous visit were carried forward: confirm or change them.", "info")
-        return redirect(url_for("visits.section", visit_id=visit.id, key="red_flags"))
-    return render_template("visits/start.html", form=form, patient=patient,
+        day = form.visit_date.data
+        # A second visit on the same day is most often a duplicate: ask first (confirmed for this date).
+        same_day = [] if form.confirm_same_day.data == day.isoformat() else voiding.same_day_visits(patient.id, day)
+        if not same_day:
+            with unit_of_work():
+                visit = service.start_visit(patient, g.user, day, form.visit_type.data or "")
+            flash("Visit started. Sections from the previous visit were carried forward: confirm or change them.",
+                  "info")
+            return redirect(url_for("visits.section", visit_id=visit.id, key="red_flags"))
+        form.confirm_same_day.data = day.isoformat()
+    return render_template("visits/start.html", form=form, patient=patient, same_day=same_day,
                            previous=service.previous_visit(patient.id))
 
 

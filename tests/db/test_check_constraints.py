@@ -59,6 +59,15 @@ CASES: dict[tuple[str, str], Case] = {
                  "status = 'signed', signed_at = created_at, signed_by_id = NULL",
                  "status = 'amending', signed_at = NULL, signed_by_id = NULL"),
     ),
+    ("visit", "ck_visit_void_complete"): Case(
+        # A voided draft has no signer; who voided it, when and why are all required.
+        allowed="status = 'voided', voided_at = created_at, voided_by_id = clinician_id, void_reason = 'Duplicate'",
+        refused=("status = 'voided', voided_at = NULL, voided_by_id = clinician_id, void_reason = 'Duplicate'",
+                 "status = 'voided', voided_at = created_at, voided_by_id = NULL, void_reason = 'Duplicate'",
+                 "status = 'voided', voided_at = created_at, voided_by_id = clinician_id, void_reason = NULL",
+                 "void_reason = 'Duplicate'",
+                 "voided_at = created_at, voided_by_id = clinician_id, void_reason = 'Duplicate'"),
+    ),
     ("visit", "ck_visit_draft_revision_zero"): Case(
         allowed="status = 'signed', signed_at = created_at, signed_by_id = clinician_id, revision = 3",
         refused=("revision = 1", "revision = -1"),
@@ -113,6 +122,7 @@ def test_the_models_have_the_check_constraints_the_cases_were_written_for():
         ("patient", "ck_patient_sex_valid"),
         ("visit", "ck_visit_status_valid"),
         ("visit", "ck_visit_signed_has_signer"),
+        ("visit", "ck_visit_void_complete"),
         ("visit", "ck_visit_draft_revision_zero"),
         ("visit_section", "ck_visit_section_status_valid"),
         ("visit_section", "ck_visit_section_not_assessed_reason"),

@@ -11,9 +11,9 @@ from fbss_eval.checklist.schema import Option
 from fbss_eval.checklist.schema import RepeatGroup
 from fbss_eval.checklist.schema import Section
 from fbss_eval.checklist.visible import visible_answers
-from fbss_eval.pdf.chart import _date_labels
-from fbss_eval.pdf.chart import axis_top
-from fbss_eval.pdf.chart import panel_svg
+from fbss_eval.reports.chart import _date_labels
+from fbss_eval.reports.chart import axis_top
+from fbss_eval.reports.chart import panel_svg
 from fbss_eval.reports.format import format_value
 from fbss_eval.reports.format import group_table
 from fbss_eval.reports.model import TrendPanel

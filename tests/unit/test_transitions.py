@@ -1,6 +1,7 @@
 """The status transition table (services/transitions.py): every allowed move, every refused one,
 and the set_* helpers that apply it to a row. Expected values are the workflow of design.md
-(draft -> signed -> amending -> signed), written out here by hand."""
+(draft -> signed -> amending -> signed, and voided from any of those, never out of it), written
+out here by hand."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from fbss_eval.services.transitions import check_transition
 from fbss_eval.services.transitions import set_section_status
 from fbss_eval.services.transitions import set_visit_status
 
-D, S, A = VisitStatus.DRAFT, VisitStatus.SIGNED, VisitStatus.AMENDING
-ALLOWED_VISIT = {(D, S), (S, A), (A, S)}
+D, S, A, V = VisitStatus.DRAFT, VisitStatus.SIGNED, VisitStatus.AMENDING, VisitStatus.VOIDED
+ALLOWED_VISIT = {(D, S), (S, A), (A, S), (D, V), (S, V), (A, V)}
 
 
 def test_a_visit_starts_as_a_draft() -> None:
@@ -34,8 +35,9 @@ def test_allowed_visit_moves(current: VisitStatus, target: VisitStatus) -> None:
 REFUSED_VISIT = sorted(set(itertools.product(VisitStatus, repeat=2)) - ALLOWED_VISIT)
 
 
-def test_the_refused_visit_moves_are_the_other_six() -> None:
-    assert REFUSED_VISIT == sorted([(D, D), (D, A), (S, D), (S, S), (A, D), (A, A)])
+def test_the_refused_visit_moves_are_the_other_ten() -> None:
+    assert REFUSED_VISIT == sorted([(D, D), (D, A), (S, D), (S, S), (A, D), (A, A),
+                                    (V, D), (V, S), (V, A), (V, V)])
 
 
 @pytest.mark.parametrize(("current", "target"), REFUSED_VISIT)
@@ -47,7 +49,7 @@ def test_refused_visit_moves(current: VisitStatus, target: VisitStatus) -> None:
 
 
 def test_the_message_names_where_the_visit_may_go() -> None:
-    with pytest.raises(TransitionError, match=r"cannot go from signed to draft \(from signed: amending\)"):
+    with pytest.raises(TransitionError, match=r"cannot go from signed to draft \(from signed: amending, voided\)"):
         check_transition(S, D)
 
 
@@ -87,3 +89,14 @@ def test_set_section_status_treats_a_new_row_as_empty() -> None:
     assert row.status is SectionStatus.NOT_ASSESSED
     with pytest.raises(TransitionError):
         set_section_status(row, VisitStatus.DRAFT)  # type: ignore[arg-type]
+
+
+def test_voided_is_reached_from_every_other_visit_status_and_never_left() -> None:
+    for start in (VisitStatus.DRAFT, VisitStatus.SIGNED, VisitStatus.AMENDING):
+        visit = Visit(status=start)
+        set_visit_status(visit, VisitStatus.VOIDED)
+        assert visit.status is VisitStatus.VOIDED
+        for target in VisitStatus:
+            with pytest.raises(TransitionError, match=r"\(from voided: nothing\)"):
+                set_visit_status(visit, target)
+        assert visit.status is VisitStatus.VOIDED

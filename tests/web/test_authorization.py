@@ -91,7 +91,7 @@ def test_the_matrix_sees_every_rule(app, route_samples):
     assert {"patients.index", "patients.create", "patients.view", "patients.edit", "admin.users",
             "admin.audit", "admin.user_unlock", "auth.logout", "static", "health.healthz",
             "fhir.questionnaire", "fhir.questionnaire_response", "fhir.observations", "fhir.import_response",
-            "admin_tokens.tokens", "admin_tokens.token_new", "admin_tokens.token_revoke"} <= seen
+            "admin_tokens.tokens", "admin_tokens.token_new", "admin_tokens.token_revoke", "voiding.void"} <= seen
 
 
 def test_anonymous_is_sent_to_login_everywhere_but_the_allow_list(app, route_samples):

@@ -138,7 +138,7 @@ FORMS: dict[str, list[str]] = {
     "auth.change_password": ["current", "new", "confirm"],
     "patients.create": ["mrn", "family_name", "given_name", "birth_date", "sex", "version_id", "mrn_reason"],
     "patients.edit": ["mrn", "family_name", "given_name", "birth_date", "sex", "version_id", "mrn_reason"],
-    "visits.start": ["visit_date", "visit_type"],
+    "visits.start": ["visit_date", "visit_type", "confirm_same_day"],
     "visits.not_assessed": ["rev", "reason"],
     "visits.acknowledge": ["action_taken"],
     "admin.user_new": ["username", "full_name", "role", "active", "password"],
@@ -146,6 +146,7 @@ FORMS: dict[str, list[str]] = {
     "admin.user_unlock": [],
     "signing.sign": ["meaning", "password"],
     "signing.amend": ["reason"],
+    "voiding.void": ["reason"],
     "visit_autosave.autosave": ["_rev", "_base", "rf_ces_bladder_bowel", "rf_ces_saddle", "rf_notes"],
     "admin_tokens.token_new": ["name", "scope", "user_id"],
     "admin_tokens.token_revoke": [],
@@ -172,6 +173,7 @@ VALID: dict[str, dict[str, str]] = {
     "admin.user_unlock": {},
     "signing.sign": {"meaning": "authored", "password": PASSWORD},  # the fuzzed visit is blocked: never signs
     "signing.amend": {"reason": "Late MRI report"},
+    "voiding.void": {"reason": "Duplicate: started twice"},  # voids the fuzzed visit: later writes are refused
     "visit_autosave.autosave": {"_rev": "0", "_base": "", "rf_ces_bladder_bowel": "no", "rf_ces_saddle": "no"},
     "admin_tokens.token_new": {"name": "Fuzz token", "scope": "read", "user_id": "1"},
     "admin_tokens.token_revoke": {},

@@ -351,3 +351,32 @@ def test_huge_or_zero_ids_are_not_found(as_clinician):
     for path in ("/patients/99999999999999999999", "/patients/2147483648/edit", "/patients/9223372036854775808",
                  "/patients/0", "/patients/-1", "/patients/1e3", "/patients/%00"):
         assert as_clinician.get(path).status_code in (400, 404), path
+
+
+# --- search by MRN digits and by name in either order (issue 10, item 9) -------------------------------
+
+
+@pytest.fixture
+def okafor(users):
+    make_patient(users.clinician, mrn="MRN-448812", family_name="Okafor", given_name="Daniel")
+    make_patient(users.clinician, mrn="MRN-448899", family_name="Okafor", given_name="Grace")
+    make_patient(users.clinician, mrn="MRN-120448", family_name="Daniels", given_name="Ruth")
+
+
+def test_search_by_the_digits_of_an_mrn(as_clinician, okafor):
+    assert names(as_clinician, "448812") == {"OKAFOR, Daniel"}
+    assert names(as_clinician, " 448812 ") == {"OKAFOR, Daniel"}
+    assert names(as_clinician, "4488") == {"OKAFOR, Daniel", "OKAFOR, Grace"}
+    assert names(as_clinician, "448") == {"OKAFOR, Daniel", "OKAFOR, Grace", "DANIELS, Ruth"}  # anywhere in it
+    assert names(as_clinician, "MRN-448812") == {"OKAFOR, Daniel"}  # the whole MRN, as before
+    assert names(as_clinician, "44") == set()  # two digits are too few to search MRNs by
+
+
+def test_search_by_given_then_family_name_and_the_other_way_round(as_clinician, okafor):
+    assert names(as_clinician, "Daniel Okafor") == {"OKAFOR, Daniel"}
+    assert names(as_clinician, "Okafor Daniel") == {"OKAFOR, Daniel"}
+    assert names(as_clinician, "  okafor   DANIEL ") == {"OKAFOR, Daniel"}
+    assert names(as_clinician, "Grace Okafor") == {"OKAFOR, Grace"}
+    assert names(as_clinician, "Okafor") == {"OKAFOR, Daniel", "OKAFOR, Grace"}
+    assert names(as_clinician, "Daniel Smith") == set()  # every word must match
+    assert names(as_clinician, "Okafor, Daniel") == {"OKAFOR, Daniel"}  # "Family, Given", as before

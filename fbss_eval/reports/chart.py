@@ -1,8 +1,10 @@
-"""Small inline SVG line charts for the trend across visits (axis, points, lines, legend).
+"""Small inline SVG line charts for the trend across visits (axis, points, lines, legend, and
+optional reference marks such as the level a minimal important change reaches).
 
-Hand-written SVG: no charting library, no fonts or images to fetch, every label escaped.
-Series are told apart by colour *and* by marker and dash, so the chart survives a black and
-white photocopy.
+The one chart module of the app: the PDF (``pdf/render.py``) and the patient page
+(``patients/views.py``) both draw with it. Hand-written SVG: no charting library, no script, no
+fonts or images to fetch, every label escaped. Series are told apart by colour *and* by marker
+and dash, so the chart survives a black and white photocopy.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date
 from markupsafe import Markup
 from markupsafe import escape
 
-from ..reports.model import TrendPanel
+from .model import TrendPanel
 
 STYLES = (  # colour, dash pattern, marker
     ("#1d4f91", "", "circle"),
@@ -22,6 +24,15 @@ STYLES = (  # colour, dash pattern, marker
     ("#3c7a3c", "1 2", "diamond"),
 )
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50)
+MARK_COLOUR = "#5a3d8a"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A horizontal reference line across the plot at ``value``, labelled at its right end."""
+
+    value: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -164,16 +175,43 @@ def _series(panel: TrendPanel, xs: list[float], box: Box) -> list[str]:
     return out
 
 
-def panel_svg(panel: TrendPanel, dates: Sequence[str], box: Box = Box()) -> Markup:
-    """One small chart: the panel's series over the visit dates, with axis, grid and legend."""
+def _marks(panel: TrendPanel, marks: Sequence[Mark], box: Box) -> list[str]:
+    """Dashed reference lines (drawn under the series), each with its label; a mark outside the
+    axis is left out (the words beside the chart still say it)."""
+    out: list[str] = []
+    top = axis_top(panel.maximum)
+    for mark in marks:
+        if not 0 <= mark.value <= top:
+            continue
+        y = box.top + box.plot_h * (1 - mark.value / top)
+        out.append(f'<line x1="{box.left}" y1="{y:.1f}" x2="{box.width - box.right}" y2="{y:.1f}" class="mk" '
+                   f'stroke="{MARK_COLOUR}" stroke-width="1" stroke-dasharray="5 3" data-value="{mark.value:g}"/>')
+        out.append(f'<text x="{box.width - box.right - 2}" y="{y - 3:.1f}" class="mkl" text-anchor="end" '
+                   f'fill="{MARK_COLOUR}">{escape(mark.label)}</text>')
+    return out
+
+
+# The chart's own style rules. The PDF embeds them in each SVG; a web page, whose Content Security
+# Policy refuses inline style, gets the same rules from app.css (``svg.trend-chart``).
+CHART_CSS = (
+    "text{font-family:'DejaVu Sans';fill:#333}.t{font-size:9px;font-weight:bold}"
+    ".yl{font-size:7.5px;text-anchor:end}.xl{font-size:7.5px}.lg{font-size:7.5px}"
+    ".g{stroke:#e3e3e3;stroke-width:0.6}.a{stroke:#888;stroke-width:0.8}"
+)
+
+
+def panel_svg(panel: TrendPanel, dates: Sequence[str], box: Box = Box(), marks: Sequence[Mark] = (),
+              *, embed_css: bool = True) -> Markup:
+    """One small chart: the panel's series over the visit dates, with axis, grid and legend, and
+    the reference ``marks`` (none in the PDF). ``embed_css=False`` for a web page (see CHART_CSS)."""
     xs = _x_positions(dates, box)
-    body = [*_axes(panel, dates, xs, box), *_series(panel, xs, box), *_legend(panel, box)]
+    body = [*_axes(panel, dates, xs, box), *_marks(panel, marks, box), *_series(panel, xs, box),
+            *_legend(panel, box)]
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width:g} {box.height:g}" '
-        f'width="{box.width:g}" height="{box.height:g}" role="img" aria-label="{escape(panel.title)}">'
-        "<style>text{font-family:'DejaVu Sans';fill:#333}.t{font-size:9px;font-weight:bold}"
-        ".yl{font-size:7.5px;text-anchor:end}.xl{font-size:7.5px}.lg{font-size:7.5px}"
-        ".g{stroke:#e3e3e3;stroke-width:0.6}.a{stroke:#888;stroke-width:0.8}</style>"
+        f'width="{box.width:g}" height="{box.height:g}" role="img" aria-label="{escape(panel.title)}"'
+        + ("" if embed_css else ' class="trend-chart"') + ">"
+        + (f"<style>{CHART_CSS}{'.mkl{font-size:7.5px}' if marks else ''}</style>" if embed_css else "")
         + "".join(body) + "</svg>"
     )
     # Built here from numbers and escaped labels only.
