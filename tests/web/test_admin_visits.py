@@ -253,3 +253,10 @@ def test_statements_per_page_do_not_grow_with_the_data(admin: FlaskClient, app: 
     assert len(listed(admin, red_flag="y")) == 25  # a full page
     assert measure() == small
     assert max(small) <= 12, small
+
+
+def test_the_fuzz_sends_every_filter_key() -> None:
+    from fbss_eval.admin.forms import FILTER_KEYS
+    from tests.web.test_fuzz import QUERY_KEYS
+
+    assert set(QUERY_KEYS["admin.visits"]) == {*FILTER_KEYS, "page"}
