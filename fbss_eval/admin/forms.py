@@ -86,6 +86,8 @@ class AuditFilterForm(BaseForm):
 
 
 ANY = SelectChoice("", "Any")
+# A finding row is only written for a likelihood that was rated (projections.write_findings).
+RATED_LIKELIHOODS = tuple(option for option in LIKELIHOODS if option.value != "not_assessed")
 # The query-string names of the filters (the CSV export link passes them on unchanged).
 FILTER_KEYS = (
     "status", "include_voided", "clinician", "date_from", "date_to", "visit_type", "unsigned_days",
@@ -136,7 +138,7 @@ class VisitFilterForm(BaseForm):
     critical_unacknowledged = BooleanField("Critical alert not acknowledged")
     band = SelectField("Instrument band", choices=_band_choices, default="")
     category = SelectField("Pain generator", choices=_choices(PAIN_GENERATORS), default="")
-    likelihood = SelectField("Likelihood", choices=_choices(tuple(o for o in LIKELIHOODS if o.value != "not_assessed")), default="")
+    likelihood = SelectField("Likelihood", choices=_choices(RATED_LIKELIHOODS), default="")
     psps_t2 = SelectField("PSPS-T2 category", choices=_choices(PSPS_T2_CATEGORIES), default="")
     plan_option = SelectField("Plan option", choices=_plan_choices, default="")
     missing_section = SelectField("Section missing", choices=_section_choices, default="")

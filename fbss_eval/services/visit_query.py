@@ -194,18 +194,32 @@ def _projection_conditions(f: VisitFilter) -> list[Any]:
 
 
 def _order(f: VisitFilter) -> list[Any]:
+    # Each order but the patient's runs down one index of the visit table (models/visit.py).
     if f.sort == "oldest":
         return [Visit.visit_date.asc(), Visit.id.asc()]
     if f.sort == "patient":
-        return [Patient.family_name.asc(), Patient.given_name.asc(), Visit.visit_date.desc(), Visit.id.desc()]
+        return [Patient.family_name.asc(), Patient.given_name.asc(), Visit.visit_date.asc(), Visit.id.asc()]
     if f.sort == "least_complete":
-        return [Visit.completeness_pct.asc(), Visit.visit_date.desc(), Visit.id.desc()]
+        return [Visit.completeness_pct.asc(), Visit.visit_date.asc(), Visit.id.asc()]
     return [Visit.visit_date.desc(), Visit.id.desc()]
 
 
-def visit_query(f: VisitFilter) -> sa.Select[tuple[Visit]]:
+def _needs_patient(f: VisitFilter) -> bool:
+    return bool(f.q) or f.sort == "patient"
+
+
+def visit_ids_query(f: VisitFilter) -> sa.Select[tuple[int]]:
+    """The ids of the visits matching ``f``, in its sort order; the patient is joined only when
+    the search or the sort needs it (so a page deep in the list walks an index of ids)."""
+    stmt = sa.select(Visit.id)
+    if _needs_patient(f):
+        stmt = stmt.join(Patient, Patient.id == Visit.patient_id)
+    return stmt.where(*_visit_conditions(f), *_projection_conditions(f)).order_by(*_order(f))
+
+
+def visit_query(f: VisitFilter) -> sa.Select[Visit]:
     """The SELECT of the visits matching ``f``, in its sort order (its patient and clinician
-    joined in): the list pages it, the CSV export streams it."""
+    joined in): what the CSV export streams."""
     conditions = _visit_conditions(f) + _projection_conditions(f)
     # The patient is joined explicitly (for the name search and sort); contains_eager reuses that
     # join for ``visit.patient`` instead of the relationship's own second one.
@@ -216,32 +230,33 @@ def visit_query(f: VisitFilter) -> sa.Select[tuple[Visit]]:
 
 def visit_count(f: VisitFilter) -> int:
     """How many visits match ``f`` (one statement)."""
-    conditions = _visit_conditions(f) + _projection_conditions(f)
-    stmt = sa.select(sa.func.count()).select_from(Visit).join(Visit.patient).where(*conditions)
+    stmt = sa.select(sa.func.count()).select_from(visit_ids_query(f).order_by(None).subquery())
     return int(db.session.scalar(stmt) or 0)
 
 
 def search_visits(f: VisitFilter, page: int, per_page: int) -> VisitPage:
     """Page ``page`` (from 1) of the visits matching ``f``, and the pending-alert counts of those
-    visits: two statements whatever the data. Raises ``PageOutOfRangeError`` past the last page
-    (page 1 is never out of range)."""
+    visits: three statements whatever the data (the page's ids; those visits with their patient
+    and clinician; their alerts). Raises ``PageOutOfRangeError`` past the last page (page 1 is
+    never out of range)."""
     page = max(1, page)
     if (page - 1) * per_page > MAX_INTEGER:
         raise PageOutOfRangeError(page)
-    rows = db.session.scalars(visit_query(f).limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
-    if page > 1 and not rows:
+    ids = list(db.session.scalars(visit_ids_query(f).limit(per_page + 1).offset((page - 1) * per_page)))
+    if page > 1 and not ids:
         raise PageOutOfRangeError(page)
-    shown = rows[:per_page]
-    pending: dict[int, int] = {}
-    if shown:
-        counts = db.session.execute(
-            sa.select(VisitAlert.visit_id, sa.func.count()).where(
-                VisitAlert.visit_id.in_([v.id for v in shown]), VisitAlert.active.is_(True),
-                VisitAlert.must_acknowledge.is_(True), VisitAlert.acknowledged_at.is_(None),
-            ).group_by(VisitAlert.visit_id)
-        ).all()
-        pending = {int(visit_id): int(n) for visit_id, n in counts}
-    return VisitPage(shown, page, len(rows) > per_page, pending)
+    ids, has_next = ids[:per_page], len(ids) > per_page
+    if not ids:
+        return VisitPage([], page, False, {})
+    by_id = {visit.id: visit for visit in db.session.scalars(sa.select(Visit).where(Visit.id.in_(ids)))}
+    counts = db.session.execute(
+        sa.select(VisitAlert.visit_id, sa.func.count()).where(
+            VisitAlert.visit_id.in_(ids), VisitAlert.active.is_(True),
+            VisitAlert.must_acknowledge.is_(True), VisitAlert.acknowledged_at.is_(None),
+        ).group_by(VisitAlert.visit_id)
+    ).all()
+    pending = {int(visit_id): int(n) for visit_id, n in counts}
+    return VisitPage([by_id[i] for i in ids if i in by_id], page, has_next, pending)
 
 
 def clinicians() -> list[tuple[int, str]]:

@@ -66,7 +66,8 @@ def test_admin_filters_unsigned_drafts_opens_one_and_follows_a_missing_item_to_i
     field = page.locator("#chief_complaint")
     assert field.evaluate("node => node.tagName") == "TEXTAREA"
     box = field.bounding_box()
-    assert box is not None and 0 <= box["y"] < page.viewport_size["height"], box  # scrolled to it
+    assert box is not None
+    assert 0 <= box["y"] < page.viewport_size["height"], box  # scrolled to it
     assert page.get_by_label("Chief complaint").input_value() == ""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-missing-item.png"))

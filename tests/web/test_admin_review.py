@@ -14,12 +14,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.conftest import PASSWORD
 from tests.conftest import login
 from tests.web.conftest import soup
 from tests.web.review_support import ReviewVisits
+from tests.web.review_support import ago
 from tests.web.review_support import make_visit
 from tests.web.review_support import review_visits
-from tests.web.review_support import ago
 
 
 @pytest.fixture
@@ -72,14 +73,16 @@ def test_unsigned_days_is_a_setting(app: Flask, data: ReviewVisits) -> None:
     admin = client_for(app, "ada")
     page = soup(admin.get("/admin/"))
     count, href = figure(page, "fig-unsigned")
-    assert count == 2 and listed_ids(admin, href) == {data.a.id, data.b.id}
+    assert count == 2
+    assert listed_ids(admin, href) == {data.a.id, data.b.id}
     assert "more than 2 days" in page.get_text(" ")
 
 
 def test_admin_lands_on_the_dashboard_and_a_clinician_on_the_patients(app: Flask, users: Any) -> None:
     for username, home in (("ada", "/admin/"), ("carl", "/")):
-        response = app.test_client().post("/login", data={"username": username, "password": "correct horse battery staple"})
-        assert response.status_code == 302 and urlsplit(response.location).path == home, username
+        response = app.test_client().post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, username
+        assert urlsplit(response.location).path == home, username
 
 
 def test_only_admins_see_the_review(app: Flask, data: ReviewVisits) -> None:
@@ -89,7 +92,8 @@ def test_only_admins_see_the_review(app: Flask, data: ReviewVisits) -> None:
     anonymous = app.test_client()
     for url in ("/admin/", "/admin/visits"):
         response = anonymous.get(url)
-        assert response.status_code == 302 and urlsplit(response.location).path == "/login"
+        assert response.status_code == 302
+        assert urlsplit(response.location).path == "/login"
 
 
 def test_completeness_is_for_the_admin_and_the_visit_clinician(app: Flask, data: ReviewVisits) -> None:
@@ -151,4 +155,5 @@ def test_nothing_missing_and_not_assessed(app: Flask, data: ReviewVisits) -> Non
     admin = client_for(app, "ada")
     page = soup(admin.get(f"/visits/{data.d.id}/completeness"))
     gap = page.find(id="gap-surgical_history")
-    assert gap is not None and "carried forward" in gap.get_text(" ")
+    assert gap is not None
+    assert "carried forward" in gap.get_text(" ")
