@@ -208,7 +208,7 @@ def _needs_patient(f: VisitFilter) -> bool:
     return bool(f.q) or f.sort == "patient"
 
 
-def visit_ids_query(f: VisitFilter) -> sa.Select[tuple[int]]:
+def visit_ids_query(f: VisitFilter) -> sa.Select[int]:
     """The ids of the visits matching ``f``, in its sort order; the patient is joined only when
     the search or the sort needs it (so a page deep in the list walks an index of ids)."""
     stmt = sa.select(Visit.id)
