@@ -74,7 +74,7 @@ class Visit(Base):
         # (status in the first: leaving voided visits out needs no visit row.)
         sa.Index("ix_visit_date_id", "visit_date", "id", "status"),
         sa.Index("ix_visit_status_date_id", "status", "visit_date", "id"),
-        sa.Index("ix_visit_completeness_date_id", "completeness_pct", "visit_date", "id"),
+        sa.Index("ix_visit_completeness_date_id", "completeness_pct", "visit_date", "id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ depends_on = None
 INDEXES = (
     ('ix_visit_date_id', 'visit', ['visit_date', 'id', 'status']),
     ('ix_visit_status_date_id', 'visit', ['status', 'visit_date', 'id']),
-    ('ix_visit_completeness_date_id', 'visit', ['completeness_pct', 'visit_date', 'id']),
+    ('ix_visit_completeness_date_id', 'visit', ['completeness_pct', 'visit_date', 'id', 'status']),
     ('ix_visit_section_key_status', 'visit_section', ['section_key', 'status', 'visit_id']),
     ('ix_visit_section_carried', 'visit_section', ['carried_forward_from']),
     ('ix_instrument_score_band', 'instrument_score', ['instrument', 'band', 'visit_id']),
