@@ -76,6 +76,10 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PATIENTS_PER_PAGE = 25
     AUDIT_PER_PAGE = 50
+    VISITS_PER_PAGE = 25
+    # The review dashboard counts a draft as overdue when its visit date is more than this many
+    # days ago.
+    FBSS_UNSIGNED_DAYS = _env_int("FBSS_UNSIGNED_DAYS", 7)
 
     # Clinical content: optional instruments enabled for this install, and overrides of the
     # configurable (UNVERIFIED) scoring rules, e.g. FBSS_SCORING='{"odi_max_missing": 2}'.

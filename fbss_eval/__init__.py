@@ -108,12 +108,14 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from .admin.tokens import bp as admin_tokens_bp
+    from .admin import review_views  # noqa: F401 - its routes join the admin blueprint
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .extensions import csrf
     from .fhir.views import bp as fhir_bp
     from .health import bp as health_bp
     from .patients.views import bp as patients_bp
+    from .visits import completeness_views  # noqa: F401 - its route joins the visits blueprint
     from .visits.autosave import bp as visit_autosave_bp
     from .visits.pdf_views import bp as visit_pdf_bp
     from .visits.signing_views import bp as signing_bp

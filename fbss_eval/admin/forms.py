@@ -1,4 +1,11 @@
-"""Admin forms."""
+"""Admin forms.
+
+``VisitFilterForm``: the visit list's filters (GET, in the URL so that a filtered list can be
+bookmarked). A value that is not one of the choices, or a date that is not a date, is an error
+beside its field; the list then shows no visits (``validate()`` is False), never "all of them".
+Every choice list comes from the checklist (statuses from the model), so a new option reaches the
+filter with no edit here. The CSV export reads the same form: ``VisitFilterForm.to_filter()``.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +23,20 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
+from ..checklist import all_sections
+from ..checklist.bands import band_scales
+from ..checklist.categories import LIKELIHOODS
+from ..checklist.categories import PAIN_GENERATORS
+from ..checklist.categories import PSPS_T2_CATEGORIES
+from ..checklist.instruments import INSTRUMENTS
+from ..checklist.schema import Option
+from ..checklist.sections.visit import VISIT_TYPES
 from ..forms.base import BaseForm
 from ..forms.fields import IsoDateField
 from ..models import Role
+from ..models import VisitStatus
+from ..services.visit_query import SORTS
+from ..services.visit_query import VisitFilter
 
 ROLE_CHOICES = [SelectChoice(Role.CLINICIAN.value, "Clinician"), SelectChoice(Role.ADMIN.value, "Admin")]
 
@@ -65,3 +83,85 @@ class AuditFilterForm(BaseForm):
         """The search runs up to the end of the day: the calendar's last day has no next day."""
         if field.data is not None and field.data >= date.max:
             raise ValidationError(f"Enter a date before {date.max.isoformat()}.")
+
+
+ANY = SelectChoice("", "Any")
+# A finding row is only written for a likelihood that was rated (projections.write_findings).
+RATED_LIKELIHOODS = tuple(option for option in LIKELIHOODS if option.value != "not_assessed")
+# The query-string names of the filters (the CSV export link passes them on unchanged).
+FILTER_KEYS = (
+    "status", "include_voided", "clinician", "date_from", "date_to", "visit_type", "unsigned_days",
+    "red_flag", "alert_unacknowledged", "critical_unacknowledged", "band", "category", "likelihood",
+    "psps_t2", "plan_option", "missing_section", "carried_forward", "q", "sort",
+)
+
+
+def _choices(options: tuple[Option, ...]) -> list[SelectChoice]:
+    return [ANY, *(SelectChoice(opt.value, opt.label) for opt in options)]
+
+
+def _status_choices() -> list[SelectChoice]:
+    return [ANY, *(SelectChoice(status.value, status.value.replace("_", " ").capitalize()) for status in VisitStatus)]
+
+
+def _band_choices() -> list[SelectChoice]:
+    return [ANY, *(SelectChoice(band.value, f"{band.short_name}: {band.label} or worse")
+                   for scale in band_scales().values() for band in scale)]
+
+
+def _plan_choices() -> list[SelectChoice]:
+    plan = next(section for section in all_sections() if section.key == "plan")
+    return _choices(next(field for field in plan.fields() if field.key == "options").options)
+
+
+def _section_choices() -> list[SelectChoice]:
+    return [ANY, *(SelectChoice(s.key, s.title) for s in all_sections(INSTRUMENTS.keys()) if s.required)]
+
+
+class VisitFilterForm(BaseForm):
+    """Filters over the visits (GET). ``clinician.choices`` are set by the view (the users)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Patient name or MRN", validators=[Optional(), Length(max=100)])
+    status = SelectField("Status", choices=_status_choices, default="")
+    include_voided = BooleanField("Include voided visits")
+    clinician = SelectField("Clinician", choices=[ANY], default="")
+    date_from = IsoDateField("Visit from", validators=[Optional()])
+    date_to = IsoDateField("Visit to", validators=[Optional()])
+    visit_type = SelectField("Visit type", choices=_choices(VISIT_TYPES), default="")
+    unsigned_days = StringField("Draft, visit more than N days ago", validators=[
+        Optional(), Regexp(r"^[0-9]{1,5}$", message="A whole number of days.")])
+    red_flag = BooleanField("Red flag present")
+    alert_unacknowledged = BooleanField("Alert not acknowledged")
+    critical_unacknowledged = BooleanField("Critical alert not acknowledged")
+    band = SelectField("Instrument band", choices=_band_choices, default="")
+    category = SelectField("Pain generator", choices=_choices(PAIN_GENERATORS), default="")
+    likelihood = SelectField("Likelihood", choices=_choices(RATED_LIKELIHOODS), default="")
+    psps_t2 = SelectField("PSPS-T2 category", choices=_choices(PSPS_T2_CATEGORIES), default="")
+    plan_option = SelectField("Plan option", choices=_plan_choices, default="")
+    missing_section = SelectField("Section missing", choices=_section_choices, default="")
+    carried_forward = BooleanField("Carried forward, not confirmed")
+    sort = SelectField("Sort", choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="newest")
+
+    def validate_date_to(self, field: IsoDateField) -> None:
+        """A range that ends before it starts is a mistake, not an empty list."""
+        start = self.date_from.data
+        if isinstance(field.data, date) and isinstance(start, date) and field.data < start:
+            raise ValidationError("The end date is before the start date.")
+
+    def to_filter(self, today: date | None = None) -> VisitFilter:
+        """The validated filters as a ``VisitFilter``."""
+        return VisitFilter(
+            status=self.status.data or None, include_voided=bool(self.include_voided.data),
+            clinician_id=int(self.clinician.data) if self.clinician.data else None,
+            date_from=self.date_from.data, date_to=self.date_to.data, visit_type=self.visit_type.data or None,
+            unsigned_days=int(self.unsigned_days.data) if self.unsigned_days.data else None,
+            red_flag=bool(self.red_flag.data), alert_unacknowledged=bool(self.alert_unacknowledged.data),
+            critical_unacknowledged=bool(self.critical_unacknowledged.data), band=self.band.data or None,
+            category=self.category.data or None, likelihood=self.likelihood.data or None,
+            psps_t2=self.psps_t2.data or None, plan_option=self.plan_option.data or None,
+            missing_section=self.missing_section.data or None, carried_forward=bool(self.carried_forward.data),
+            q=self.q.data or None, sort=self.sort.data or "newest", today=today,
+        )

@@ -1,4 +1,5 @@
-"""Admin pages: user management and the audit trail. Admin role only."""
+"""Admin pages: user management and the audit trail (the review dashboard and the visit list are in
+``review_views``). Admin role only."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import limiter
 from ..forms.base import EmptyForm
+from ..models import User
 from ..security import login_user
 from ..security import logout_user
 from ..security import safe_next
@@ -38,13 +39,18 @@ def _address_and_username() -> str:
     return f"{request.remote_addr or ''}|{auth_service.login_key(request.form.get('username', ''))}"
 
 
+def _home(user: User) -> str:
+    """Where a login lands without a ``next``: the review dashboard for an admin, else the patients."""
+    return url_for("admin.dashboard") if user.is_admin else url_for("patients.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"], key_func=_address_and_username)
 def login() -> str | Response:
     """The login page. A logged-in user is sent on."""
-    next_url = safe_next(request.args.get("next"), url_for("patients.index"))
+    asked = safe_next(request.args.get("next"), "")
     if g.get("user") is not None:
-        return redirect(next_url)
+        return redirect(asked or _home(g.user))
     form = LoginForm()
     if form.validate_on_submit():
         with unit_of_work():  # a failure is committed too: the throttle and the audit count it
@@ -52,7 +58,7 @@ def login() -> str | Response:
             if outcome.user is not None:
                 login_user(outcome.user)
         if outcome.user is not None:
-            return redirect(next_url)
+            return redirect(asked or _home(outcome.user))
         form.form_errors.append(outcome.message or auth_service.LOGIN_FAILED_MESSAGE)
     return render_template("auth/login.html", form=form)
 

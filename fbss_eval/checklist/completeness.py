@@ -76,3 +76,34 @@ def progress(section: Section, answers: Answers) -> Progress:
     else:
         status = "in_progress"
     return Progress(answered, required, status)
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """A required, applicable question left blank. ``anchor`` is the id of its input on the section
+    page (the form builder names inputs ``key``, and rows of a repeat group ``group-row-key``; a
+    list with too few rows is its fieldset, ``group``)."""
+
+    anchor: str
+    label: str
+
+
+def missing_items(section: Section, answers: Answers) -> list[MissingItem]:
+    """The required, applicable questions of a section that are unanswered, in page order: the
+    items ``progress`` counts as required and not answered."""
+    out: list[MissingItem] = []
+    for item in section.items:
+        if isinstance(item, RepeatGroup):
+            if not item.enabled(answers):
+                continue
+            rows = [row for row in answers.get(item.key) or [] if isinstance(row, Mapping)]
+            if item.min_rows and len(rows) < item.min_rows:
+                out.append(MissingItem(item.key, f"{item.label}: at least {item.min_rows} {item.row_label}"))
+            for index, row in enumerate(rows):
+                for spec in item.fields:
+                    if spec.required and spec.enabled(row) and blank(row.get(spec.key)):
+                        label = f"{item.row_label.capitalize()} {index + 1} — {spec.label}"
+                        out.append(MissingItem(f"{item.key}-{index}-{spec.key}", label))
+        elif item.required and item.enabled(answers) and blank(answers.get(item.key)):
+            out.append(MissingItem(item.key, item.label))
+    return out

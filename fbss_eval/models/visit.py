@@ -80,6 +80,11 @@ class Visit(Base):
         sa.CheckConstraint(VOID_COMPLETE, name="void_complete"),
         sa.CheckConstraint("status <> 'draft' OR revision = 0", name="draft_revision_zero"),
         sa.Index("ix_visit_patient_date", "patient_id", "visit_date"),
+        # The admin's visit list (services/visit_query.py): its default order, and per status.
+        # (status in the first: leaving voided visits out needs no visit row.)
+        sa.Index("ix_visit_date_id", "visit_date", "id", "status"),
+        sa.Index("ix_visit_status_date_id", "status", "visit_date", "id"),
+        sa.Index("ix_visit_completeness_date_id", "completeness_pct", "visit_date", "id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +146,9 @@ class VisitSection(Base):
         sa.CheckConstraint(
             "status <> 'not_assessed' OR not_assessed_reason IS NOT NULL", name="not_assessed_reason"
         ),
+        # The review dashboard's sections done, and its carried-forward sections.
+        sa.Index("ix_visit_section_key_status", "section_key", "status", "visit_id"),
+        sa.Index("ix_visit_section_carried", "carried_forward_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,7 +171,11 @@ class InstrumentScore(Base):
     """A queryable copy of each instrument's result, rewritten with every save."""
 
     __tablename__ = "instrument_score"
-    __table_args__ = (sa.UniqueConstraint("visit_id", "instrument", name="uq_instrument_score_visit"),)
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "instrument", name="uq_instrument_score_visit"),
+        # The visit list's band filter: an instrument's visits in some bands.
+        sa.Index("ix_instrument_score_band", "instrument", "band", "visit_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
@@ -182,7 +194,11 @@ class Finding(Base):
     """The clinician's likelihood for one pain-generator category (from the differential)."""
 
     __tablename__ = "finding"
-    __table_args__ = (sa.UniqueConstraint("visit_id", "category", name="uq_finding_visit_category"),)
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "category", name="uq_finding_visit_category"),
+        # The visit list's pain-generator filter.
+        sa.Index("ix_finding_category_likelihood", "category", "likelihood", "visit_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
@@ -200,6 +216,8 @@ class VisitAlert(Base):
             "acknowledged_at IS NULL OR (acknowledged_by_id IS NOT NULL AND action_taken IS NOT NULL)",
             name="ack_complete",
         ),
+        # The visit list's and dashboard's alert filters: alerts waiting for an acknowledgement.
+        sa.Index("ix_alert_pending", "acknowledged_at", "must_acknowledge", "active", "severity", "visit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

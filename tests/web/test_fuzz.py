@@ -127,6 +127,10 @@ def check(response: Any, before: dict[str, str], method: str, what: Any, skip: f
 QUERY_KEYS = {
     "patients.index": ["q", "page"],
     "admin.audit": ["user", "action", "entity", "entity_id", "since", "until", "page"],
+    "admin.visits": ["status", "include_voided", "clinician", "date_from", "date_to", "visit_type",
+                     "unsigned_days", "red_flag", "alert_unacknowledged", "critical_unacknowledged", "band",
+                     "category", "likelihood", "psps_t2", "plan_option", "missing_section", "carried_forward",
+                     "q", "sort", "page"],
     "auth.login": ["next"],
     "visits.acknowledge": ["back"],
     "signing.diff": ["a", "b"],
