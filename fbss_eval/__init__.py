@@ -107,6 +107,7 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
+    from .admin.exports import bp as admin_export_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(signing_bp)
     app.register_blueprint(visit_autosave_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(admin_export_bp, url_prefix="/admin")
 
 
 def register_errorhandlers(app: Flask) -> None:

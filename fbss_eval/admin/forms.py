@@ -65,3 +65,23 @@ class AuditFilterForm(BaseForm):
         """The search runs up to the end of the day: the calendar's last day has no next day."""
         if field.data is not None and field.data >= date.max:
             raise ValidationError(f"Enter a date before {date.max.isoformat()}.")
+
+
+EXPORT_STATUS_CHOICES = [SelectChoice("", "Any status"), SelectChoice("draft", "Draft"),
+                         SelectChoice("signed", "Signed"), SelectChoice("amending", "Amending")]
+
+
+class VisitExportForm(BaseForm):
+    """The filter of a visit export (GET): status and visit-date range, both days included."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=EXPORT_STATUS_CHOICES, default="", validate_choice=True)
+    since = IsoDateField("Visit date from", validators=[Optional()])
+    until = IsoDateField("Visit date to", validators=[Optional()])
+
+    def validate_until(self, field: IsoDateField) -> None:
+        """A range that ends before it starts is a mistake, not an empty export."""
+        if field.data is not None and self.since.data is not None and field.data < self.since.data:
+            raise ValidationError("The end date is before the start date.")

@@ -130,6 +130,7 @@ QUERY_KEYS = {
     "auth.login": ["next"],
     "visits.acknowledge": ["back"],
     "signing.diff": ["a", "b"],
+    "admin_export.visits_zip": ["status", "since", "until"],
 }
 FORMS: dict[str, list[str]] = {
     "auth.login": ["username", "password"],
