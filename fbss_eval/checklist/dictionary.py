@@ -39,11 +39,13 @@ POSITIVE_MEANINGS: dict[str, str] = {
     "paindetect": ("True for the positive band (19 or more: neuropathic component likely), false for the "
                    "negative band (12 or less), empty for the unclear band (13-18)."),
     "startback": "Always empty: the STarT Back Tool gives a risk band (low, medium, high), no positive cut-off.",
-    "pcs": "True when the PCS total reaches the clinic's threshold (default 30; Sullivan manual).",
+    "pcs": ("True when the PCS total is 30 or more (Sullivan manual); the clinic may set the threshold "
+            "and whether it is included (pcs_threshold, pcs_inclusive)."),
     "rmdq": "Always empty: the RMDQ has no bands and no cut-off.",
-    "fabq": ("True when FABQ-PA is above its cut-off or FABQ-W above its cut-off (the clinic's settings); "
-             "the score column is FABQ-PA."),
-    "tsk": "True when TSK-17 is above 37 (Vlaeyen 1995); empty for the TSK-11 (no validated cut-off).",
+    "fabq": ("True when FABQ-PA is above 14 or FABQ-W above 34 (defaults of the clinic's settings "
+             "fabq_pa_above, fabq_w_above); the score column is FABQ-PA."),
+    "tsk": ("True when TSK-17 is above 37 (Vlaeyen 1995; setting tsk17_high_above); empty for the TSK-11 "
+            "(no validated cut-off)."),
     "lanss": "True when LANSS or S-LANSS reaches its cut-off (12 by default); empty when the version is not recorded.",
 }
 # The score columns written for every instrument, after the answer columns.

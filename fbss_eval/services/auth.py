@@ -210,13 +210,17 @@ def set_password(user: User, password: str) -> None:
 
 def change_own_password(user: User, current: str, new: str) -> None:
     """A user's change of their own password: the current one must be right and the new one meet
-    the policy. Every session of the user ends (the caller starts a fresh one); audited."""
+    the policy and differ from the current one. Every session of the user ends (the caller starts a
+    fresh one); a password change an admin's reset asked for is done; audited."""
     if not verify_password(user.password_hash, current):
         raise FieldProblem("current", "The current password is not right.")
     problem = password_problem(new, user.username)
     if problem:
         raise FieldProblem("new", problem)
+    if new == current:
+        raise FieldProblem("new", "Choose a new password, not the current one.")
     set_password(user, new)
+    user.must_change_password = False
     audit.record("password_change", "user", user.id, user=user)
 
 

@@ -143,6 +143,7 @@ FORMS: dict[str, list[str]] = {
     "admin.user_new": ["username", "full_name", "role", "active", "password"],
     "admin.user_edit": ["username", "full_name", "role", "active", "password", "version_id"],
     "admin.user_unlock": [],
+    "admin.user_end_sessions": [],
     "signing.sign": ["meaning", "password"],
     "signing.amend": ["reason"],
     "visit_autosave.autosave": ["_rev", "_base", "rf_ces_bladder_bowel", "rf_ces_saddle", "rf_notes"],
@@ -165,6 +166,7 @@ VALID: dict[str, dict[str, str]] = {
     "admin.user_edit": {"username": "olga", "full_name": "Dr Olga Other", "role": "clinician", "active": "y",
                         "password": "", "version_id": "1"},
     "admin.user_unlock": {},
+    "admin.user_end_sessions": {},
     "signing.sign": {"meaning": "authored", "password": PASSWORD},  # the fuzzed visit is blocked: never signs
     "signing.amend": {"reason": "Late MRI report"},
     "visit_autosave.autosave": {"_rev": "0", "_base": "", "rf_ces_bladder_bowel": "no", "rf_ces_saddle": "no"},
