@@ -11,8 +11,10 @@ from werkzeug.wrappers import Response
 
 from ..models.base import now_utc
 from ..security import admin_required
+from ..services import audit_view
 from ..services import visit_export
 from ..services.unit_of_work import unit_of_work
+from .forms import AuditFilterForm
 from .forms import VisitExportForm
 
 bp = Blueprint("admin_export", __name__)
@@ -37,4 +39,19 @@ def visits_zip() -> Response | tuple[str, int]:
     body = visit_export.export_visits_zip(visit_export.visits_matching(status, since, until))
     name = f"fbss-visits-{now_utc().strftime('%Y%m%d-%H%M%S')}.zip"
     return Response(stream_with_context(body), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/audit/export.csv")
+def audit_csv() -> Response | tuple[str, int]:
+    """The audit events matching the audit page's filters as CSV. An invalid filter exports
+    nothing: the audit page comes back with the error beside the field."""
+    form = AuditFilterForm(request.args)
+    filters = form.to_filter()
+    if filters is None:
+        return render_template("admin/audit.html", form=form, events=[], page=1, has_next=False, invalid=True), 400
+    with unit_of_work():
+        audit_view.record_export(filters)
+    name = f"fbss-audit-{now_utc().strftime('%Y%m%d-%H%M%S')}.csv"
+    return Response(stream_with_context(audit_view.audit_csv(filters)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

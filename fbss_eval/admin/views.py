@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 from ..forms.base import EmptyForm
 from ..models.base import now_utc
 from ..security import admin_required
+from ..services import audit_view
 from ..services import users as service
-from ..services.audit_query import AuditFilter
 from ..services.audit_query import PageOutOfRangeError
 from ..services.audit_query import search_audit
 from ..services.records import FieldProblem
@@ -118,21 +118,20 @@ def user_unlock(user_id: int) -> Response:
 
 
 @bp.get("/audit")
-def audit() -> str:
-    """The audit trail, newest first, with filters."""
+def audit() -> str | tuple[str, int]:
+    """The audit trail, newest first, with filters; each look is audited with its filter. An
+    invalid filter shows nothing but the form with the error beside the field."""
     form = AuditFilterForm(request.args)
-    filters = AuditFilter()
-    if form.validate():
-        filters = AuditFilter(
-            user=form.user.data or None, action=form.action.data or None, entity=form.entity.data or None,
-            entity_id=int(form.entity_id.data) if form.entity_id.data else None,
-            since=form.since.data, until=form.until.data,
-        )
+    filters = form.to_filter()
+    if filters is None:
+        return render_template("admin/audit.html", form=form, events=[], page=1, has_next=False, invalid=True)
     try:
         found = search_audit(filters, request.args.get("page", 1, type=int) or 1,
                              current_app.config["AUDIT_PER_PAGE"])
     except PageOutOfRangeError:
         abort(404)
-    return render_template(
-        "admin/audit.html", form=form, events=found.events, page=found.page, has_next=found.has_next
-    )
+    events = audit_view.shown(list(found.events))
+    with unit_of_work():
+        audit_view.record_view(filters, found.page)
+    return render_template("admin/audit.html", form=form, events=events, page=found.page,
+                           has_next=found.has_next, invalid=False)
