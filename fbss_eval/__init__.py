@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from .admin.tokens import bp as admin_tokens_bp
     from .admin import review_views  # noqa: F401 - its routes join the admin blueprint
+    from .admin.exports import bp as admin_export_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .extensions import csrf
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     # The FHIR views check CSRF themselves: a session POST needs the token, a bearer token does not.
     csrf.exempt(fhir_bp)
     app.register_blueprint(fhir_bp)
+    app.register_blueprint(admin_export_bp, url_prefix="/admin")
 
 
 def register_errorhandlers(app: Flask) -> None:

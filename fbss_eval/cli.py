@@ -86,8 +86,11 @@ def set_password(username: str, password_stdin: bool) -> None:
 def deactivate_user(username: str) -> None:
     """Stop a user from logging in and end their sessions."""
     user = _user(username)
-    with unit_of_work():
-        user_service.deactivate(user, by=None)
+    try:
+        with unit_of_work():
+            user_service.deactivate(user, by=None)
+    except user_service.LastAdminError as refused:
+        raise click.ClickException(refused.message) from None
     click.echo(f"{username} deactivated.")
 
 

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from .extensions import db
+from .services.auth import LIMITED_MESSAGE
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -23,7 +24,7 @@ MESSAGES = {
         "This record was changed after you opened it. Reload it to see the current version.",
     ),
     413: ("Too large", "What you sent is larger than this app accepts."),
-    429: ("Too many requests", "Too many attempts in a short time. Wait a minute and try again."),
+    429: ("Too many requests", LIMITED_MESSAGE),
     # This page cannot show what was sent, so it promises nothing about it: the browser's Back
     # button usually returns to the form with what was typed still in it.
     500: (

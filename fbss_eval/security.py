@@ -34,6 +34,8 @@ from .services.unit_of_work import unit_of_work
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 SESSION_KEY = "sid"
 API_PREFIX = "/fhir/"  # the API: JSON refusals, bearer tokens accepted
+# What a user whose password an admin reset may reach before changing it.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "health.healthz"})
 # Record ids are INTEGER columns: a larger number in a URL cannot name a record (and would make
 # the database driver raise instead of finding nothing).
 MAX_RECORD_ID = 2**31 - 1
@@ -87,6 +89,9 @@ def load_user() -> Response | None:
             for value in (request.view_args or {}).values()
         ):
             abort(404)
+        if g.user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            flash("An administrator set your password: choose a new one to go on.", "warning")
+            return redirect(url_for("auth.change_password"))
         return None
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None

@@ -37,6 +37,10 @@ from ..models import Role
 from ..models import VisitStatus
 from ..services.visit_query import SORTS
 from ..services.visit_query import VisitFilter
+from ..services.audit_query import AuditFilter
+from ..services.audit_query import patient_id_of
+from ..services.audit_view import ACTIONS
+from ..services.audit_view import ENTITIES
 
 ROLE_CHOICES = [SelectChoice(Role.CLINICIAN.value, "Clinician"), SelectChoice(Role.ADMIN.value, "Admin")]
 
@@ -66,23 +70,49 @@ class UserForm(BaseForm):
     version_id = HiddenField()
 
 
+ACTION_CHOICES = [SelectChoice("", "Any action")] + [
+    SelectChoice(key, f"{label} ({key})") for key, label in sorted(ACTIONS.items(), key=lambda item: item[1])]
+ENTITY_CHOICES = [SelectChoice("", "Any record")] + [SelectChoice(key, label) for key, label in ENTITIES.items()]
+
+
 class AuditFilterForm(BaseForm):
-    """Filters over the audit trail (GET)."""
+    """Filters over the audit trail (GET). An invalid filter shows nothing, never the whole trail."""
 
     class Meta:
         csrf = False
 
     user = StringField("User", validators=[Optional(), Length(max=80)])
-    action = StringField("Action", validators=[Optional(), Length(max=40)])
-    entity = StringField("Entity", validators=[Optional(), Length(max=40)])
+    action = SelectField("Action", choices=ACTION_CHOICES, default="", validate_choice=True)
+    entity = SelectField("Record type", choices=ENTITY_CHOICES, default="", validate_choice=True)
     entity_id = StringField("Record id", validators=[Optional(), Regexp(r"^[0-9]{1,12}$", message="A number.")])
+    patient = StringField("Patient MRN", validators=[Optional(), Length(max=40)],
+                          description="The patient's record and all their visits.")
     since = IsoDateField("From", validators=[Optional()])
     until = IsoDateField("To", validators=[Optional()])
 
     def validate_until(self, field: IsoDateField) -> None:
-        """The search runs up to the end of the day: the calendar's last day has no next day."""
+        """The search runs up to the end of the day: the calendar's last day has no next day; and a
+        range that ends before it starts is a mistake, not an empty search."""
         if field.data is not None and field.data >= date.max:
             raise ValidationError(f"Enter a date before {date.max.isoformat()}.")
+        if field.data is not None and self.since.data is not None and field.data < self.since.data:
+            raise ValidationError("The end date is before the start date.")
+
+    def to_filter(self) -> AuditFilter | None:
+        """The valid filter, or None with the errors beside the fields (an unknown MRN too)."""
+        if not self.validate():
+            return None
+        patient_id = None
+        if (self.patient.data or "").strip():
+            patient_id = patient_id_of(self.patient.data or "")
+            if patient_id is None:
+                self.patient.errors = [*self.patient.errors, "No patient has this MRN."]
+                return None
+        return AuditFilter(
+            user=self.user.data or None, action=self.action.data or None, entity=self.entity.data or None,
+            entity_id=int(self.entity_id.data) if self.entity_id.data else None,
+            since=self.since.data, until=self.until.data, patient_id=patient_id,
+        )
 
 
 ANY = SelectChoice("", "Any")

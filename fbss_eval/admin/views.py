@@ -19,8 +19,8 @@ from werkzeug.wrappers import Response
 from ..forms.base import EmptyForm
 from ..models.base import now_utc
 from ..security import admin_required
+from ..services import audit_view
 from ..services import users as service
-from ..services.audit_query import AuditFilter
 from ..services.audit_query import PageOutOfRangeError
 from ..services.audit_query import search_audit
 from ..services.records import FieldProblem
@@ -68,23 +68,38 @@ def user_edit(user_id: int) -> str | Response | tuple[str, int]:
     user = service.find_user(user_id) or abort(404)
     form = UserForm(obj=user)
     if not form.validate_on_submit():
-        return render_template("admin/user_form.html", form=form, user=user)
+        return _user_page(form, user)
     try:
         with unit_of_work():
             # The posted version itself: a form field would fall back to the record's own value.
             service.edit_account(user, _account_data(form), g.user, parse_version(request.form.get("version_id")))
     except FieldProblem as problem:
         form[problem.field].errors = [*form[problem.field].errors, problem.message]
-        return render_template("admin/user_form.html", form=form, user=user)
+        return _user_page(form, user)
     except StaleRecordError as stale:
         saved, mine = service.snapshot(stale.current), _account_data(form)
         differing = [(service.LABELS[name], saved[name], mine[name]) for name in service.AUDITED
                      if saved[name] != mine[name]]
         form.version_id.data = str(stale.current.version_id)
-        return render_template("admin/user_form.html", form=form, user=user,
-                               conflict={"by": stale.by, "fields": differing}), 409
+        return _user_page(form, user, conflict={"by": stale.by, "fields": differing}), 409
     flash(f"Account {user.username} saved.", "success")
     return redirect(url_for("admin.users"))
+
+
+def _user_page(form: UserForm, user: Any, **context: Any) -> str:
+    return render_template("admin/user_form.html", form=form, user=user, sessions=service.active_sessions(user),
+                           sessions_form=EmptyForm(), **context)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+def user_end_sessions(user_id: int) -> Response:
+    """End every session of an account (a lost device, a shared computer left logged in)."""
+    user = service.find_user(user_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        with unit_of_work():
+            ended = service.end_sessions(user, by=g.user)
+        flash(f"{ended} session(s) of {user.username} ended.", "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 def _account_data(form: UserForm) -> dict[str, Any]:
@@ -104,21 +119,20 @@ def user_unlock(user_id: int) -> Response:
 
 
 @bp.get("/audit")
-def audit() -> str:
-    """The audit trail, newest first, with filters."""
+def audit() -> str | tuple[str, int]:
+    """The audit trail, newest first, with filters; each look is audited with its filter. An
+    invalid filter shows nothing but the form with the error beside the field."""
     form = AuditFilterForm(request.args)
-    filters = AuditFilter()
-    if form.validate():
-        filters = AuditFilter(
-            user=form.user.data or None, action=form.action.data or None, entity=form.entity.data or None,
-            entity_id=int(form.entity_id.data) if form.entity_id.data else None,
-            since=form.since.data, until=form.until.data,
-        )
+    filters = form.to_filter()
+    if filters is None:
+        return render_template("admin/audit.html", form=form, events=[], page=1, has_next=False, invalid=True)
     try:
         found = search_audit(filters, request.args.get("page", 1, type=int) or 1,
                              current_app.config["AUDIT_PER_PAGE"])
     except PageOutOfRangeError:
         abort(404)
-    return render_template(
-        "admin/audit.html", form=form, events=found.events, page=found.page, has_next=found.has_next
-    )
+    events = audit_view.shown(list(found.events))
+    with unit_of_work():
+        audit_view.record_view(filters, found.page)
+    return render_template("admin/audit.html", form=form, events=events, page=found.page,
+                           has_next=found.has_next, invalid=False)

@@ -37,6 +37,8 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Set by an admin's password reset: every page sends the user to change it until they do.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     # The version of what the admin's edit form shows (names, role, active, password); logins and
     # locks do not bump it, so they never make an admin's open form stale.

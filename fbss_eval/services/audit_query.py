@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -15,6 +16,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import AuditEvent
+from ..models import Patient
+from ..models import Visit
 
 # Ids and offsets are INTEGER-sized: a larger number matches nothing (PostgreSQL would overflow).
 MAX_INTEGER = 2**31 - 1
@@ -31,6 +34,15 @@ class AuditFilter:
     entity_id: int | None = None
     since: date | None = None
     until: date | None = None
+    # Events about this patient: the patient record itself and every visit of theirs.
+    patient_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filter's given values, JSON-ready (what an audit row of a search records)."""
+        values = {"user": self.user, "action": self.action, "entity": self.entity, "entity_id": self.entity_id,
+                  "since": self.since.isoformat() if self.since else None,
+                  "until": self.until.isoformat() if self.until else None, "patient_id": self.patient_id}
+        return {key: value for key, value in values.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,34 @@ def _where(stmt: sa.Select[Any], f: AuditFilter) -> sa.Select[Any]:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(f.since, time(), UTC))
     if f.until:
         stmt = stmt.where(AuditEvent.at < datetime.combine(f.until, time(), UTC) + timedelta(days=1))
+    if f.patient_id is not None:
+        visits = sa.select(Visit.id).where(Visit.patient_id == f.patient_id)
+        stmt = stmt.where(sa.or_(
+            sa.and_(AuditEvent.entity == "patient", AuditEvent.entity_id == f.patient_id),
+            sa.and_(AuditEvent.entity == "visit", AuditEvent.entity_id.in_(visits))))
     return stmt
+
+
+def patient_id_of(mrn: str) -> int | None:
+    """The id of the patient with this MRN (as typed, surrounding spaces ignored), or None."""
+    return db.session.scalar(sa.select(Patient.id).where(Patient.mrn == mrn.strip()))
+
+
+def iter_audit(f: AuditFilter, batch: int = 500) -> Iterator[AuditEvent]:
+    """Every event matching ``f``, newest first, read ``batch`` at a time by id (no OFFSET) and
+    let go of after each batch, so that a long trail streams in flat memory."""
+    last: int | None = None
+    while True:
+        stmt = _where(sa.select(AuditEvent), f).order_by(AuditEvent.id.desc()).limit(batch)
+        if last is not None:
+            stmt = stmt.where(AuditEvent.id < last)
+        rows = db.session.scalars(stmt).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+        for row in rows:
+            db.session.expunge(row)
 
 
 def search_audit(f: AuditFilter, page: int, per_page: int) -> AuditPage:

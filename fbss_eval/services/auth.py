@@ -11,11 +11,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from limits import parse_many
 
 from ..extensions import db
+from ..extensions import limiter
+from ..models import AuditEvent
 from ..models import LoginAttempt
 from ..models import User
 from ..models import UserSession
@@ -31,7 +35,22 @@ LOGIN_FAILED_MESSAGE = (
     "Invalid username or password, or the account is locked or inactive. "
     "After repeated failures an account is locked for a while; an administrator can unlock it."
 )
-THROTTLED_MESSAGE = "Too many attempts for this account. Wait a minute and try again."
+# Three refusals, three messages, so that a user (and the admin they call) knows which one it is:
+# the per-account throttle (this module), the per-address limit (Flask-Limiter, errors.py's 429)
+# and the account lock, told only to whoever typed the right password (so that the message does
+# not tell a guesser which accounts exist or are locked).
+THROTTLED_MESSAGE = ("Too many failed logins for this account in the last minute. Wait a minute and try again, "
+                     "or ask an administrator to unlock the account.")
+LOCKED_MESSAGE = ("This account is locked after repeated failed logins, until {until} UTC. "
+                  "An administrator can unlock it sooner.")
+LIMITED_MESSAGE = ("Too many login attempts from this computer in the last minute. Wait a minute and try "
+                   "again, or ask an administrator to unlock the account.")
+
+
+# The login view's endpoint (Flask-Limiter scopes its limit by it) and how far back an unlock
+# looks for the addresses to clear (any limit window in use is shorter).
+LOGIN_ENDPOINT = "auth.login"
+LIMIT_MEMORY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -77,8 +96,14 @@ def authenticate(username: str, password: str) -> LoginOutcome:
         return LoginOutcome(None, THROTTLED_MESSAGE)
 
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == key))
-    refused = "unknown user" if user is None else "inactive" if not user.active else (
-        "locked" if user.is_locked(now) else None)
+    if user is not None and user.active and user.is_locked(now) and user.locked_until is not None:
+        # The same one hash as any attempt; the right password learns that the account is locked.
+        right = verify_password(user.password_hash, password)
+        outcome = _failed(key, user, now, "locked")
+        if right:
+            return LoginOutcome(None, LOCKED_MESSAGE.format(until=user.locked_until.strftime("%Y-%m-%d %H:%M")))
+        return outcome
+    refused = "unknown user" if user is None else "inactive" if not user.active else None
     if user is None or refused is not None:
         verify_password(_dummy_hash(), password)  # the same work as for a wrong password
         return _failed(key, user, now, refused or "unknown user")
@@ -210,13 +235,17 @@ def set_password(user: User, password: str) -> None:
 
 def change_own_password(user: User, current: str, new: str) -> None:
     """A user's change of their own password: the current one must be right and the new one meet
-    the policy. Every session of the user ends (the caller starts a fresh one); audited."""
+    the policy and differ from the current one. Every session of the user ends (the caller starts a
+    fresh one); a password change an admin's reset asked for is done; audited."""
     if not verify_password(user.password_hash, current):
         raise FieldProblem("current", "The current password is not right.")
     problem = password_problem(new, user.username)
     if problem:
         raise FieldProblem("new", problem)
+    if new == current:
+        raise FieldProblem("new", "Choose a new password, not the current one.")
     set_password(user, new)
+    user.must_change_password = False
     audit.record("password_change", "user", user.id, user=user)
 
 
@@ -226,6 +255,27 @@ def log_out(user: User) -> None:
 
 
 def unlock(user: User) -> None:
-    """Lift an account lock and reset the failure count."""
+    """Lift an account lock and reset the failure count; the per-account throttle and the
+    per-address login limit forget this username's recent failures, so that the user can log in
+    at once (``forget_login_limits``)."""
     user.locked_until = None
     user.failed_logins = 0
+    key = login_key(user.username)
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == key))
+    forget_login_limits(key)
+
+
+def forget_login_limits(key: str) -> None:
+    """Clear the per-(address, username) login limit of ``key`` for every address that failed to
+    log in as it lately (the audit trail names them), in the limiter's shared storage."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    since = now_utc() - LIMIT_MEMORY
+    addresses = set(db.session.scalars(sa.select(AuditEvent.remote_addr).where(
+        AuditEvent.action.in_(("login_failed", "login_throttled")), AuditEvent.username == key,
+        AuditEvent.at > since).distinct()))
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    for item in parse_many(str(current_app.config["RATELIMIT_LOGIN"])):
+        for address in addresses:
+            identifiers = [f"{address or ''}|{key}", LOGIN_ENDPOINT]
+            limiter.limiter.clear(item, *([prefix, *identifiers] if prefix else identifiers))

@@ -241,6 +241,11 @@ def _event_change(sections: Mapping[str, Section], action: str, key: str, value:
     return Change(f"{section.title}: {label}", format_value(item, old), format_value(item, new))
 
 
+def event_change(sections: Mapping[str, Section], action: str, key: str, value: Any) -> Change:
+    """One ``key: [old, new]`` of a visit's audit row in labels (the audit page reads it too)."""
+    return _event_change(sections, action, key, value)
+
+
 def _plain(value: Any) -> str:
     if value is None or value == "":
         return NONE

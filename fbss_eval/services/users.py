@@ -3,17 +3,20 @@
 The account rules live here, not in the views: a first password is required and every new
 password meets the policy (services.passwords); an admin cannot remove their own admin role or
 deactivate themselves; an edit from a form loaded before someone else's save is refused
-(services.records)."""
+(services.records); the last active admin can be neither deactivated nor demoted."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
 from ..models import Role
 from ..models import User
+from ..models import UserSession
+from ..models.base import now_utc
 from . import audit
 from .auth import end_all_sessions
 from .auth import set_password
@@ -34,6 +37,25 @@ class DuplicateUsernameError(FieldProblem):
     def __init__(self, username: str) -> None:
         super().__init__("username", "This username is taken.")
         self.username = username
+
+
+class LastAdminError(FieldProblem):
+    """The change would leave no active admin (nobody could manage accounts any more)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "This is the last active admin: make another account an active admin first.")
+
+
+def _check_not_last_admin(user: User, data: dict[str, Any]) -> None:
+    """Refuse to demote or deactivate the only active admin. The other active admins' rows are
+    locked (PostgreSQL) so that two admins demoting each other at once cannot both succeed."""
+    if not (user.is_admin and user.active) or (data["role"] == Role.ADMIN.value and data["active"]):
+        return
+    others = db.session.scalars(
+        sa.select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+        .with_for_update()).all()
+    if not others:
+        raise LastAdminError("role" if data["role"] != Role.ADMIN.value else "active")
 
 
 def all_users() -> list[User]:
@@ -76,7 +98,7 @@ def edit_account(user: User, data: dict[str, Any], by: User, version: int) -> di
     claim_version(user, version, "user", CHANGE_ACTIONS)
     changes = update_user(user, data, by=by)
     if password:
-        reset_password(user, password, by=by)
+        reset_password(user, password, by=by, must_change=user.id != by.id)
     return changes
 
 
@@ -106,8 +128,10 @@ def create_user(username: str, full_name: str, role: str, password: str, by: Use
 
 
 def update_user(user: User, data: dict[str, Any], by: User | None) -> dict[str, list[Any]]:
-    """Change name, role or active flag; deactivation ends every session of the user."""
+    """Change name, role or active flag; deactivation ends every session of the user. The last
+    active admin can be neither demoted nor deactivated (``LastAdminError``)."""
     _check_username(data["username"], exclude_id=user.id)
+    _check_not_last_admin(user, data)
     before = snapshot(user)
     for name in AUDITED:
         setattr(user, name, data[name])
@@ -120,11 +144,29 @@ def update_user(user: User, data: dict[str, Any], by: User | None) -> dict[str, 
     return changes
 
 
-def reset_password(user: User, password: str, by: User | None) -> None:
-    """Set a password for someone (admin or CLI); their sessions end."""
+def reset_password(user: User, password: str, by: User | None, must_change: bool = False) -> None:
+    """Set a password for someone (admin or CLI); their sessions end. ``must_change`` (an admin's
+    reset of another account): the user must choose a new password at their next login."""
     set_password(user, password)
+    user.must_change_password = must_change
     user.version_id += 1
-    audit.record("password_reset", "user", user.id, user=by)
+    audit.record("password_reset", "user", user.id, {"must_change": [None, True]} if must_change else None, user=by)
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    """The user's sessions that are still live (not idle or past their absolute limit), newest first."""
+    now = now_utc()
+    rows = db.session.scalars(
+        sa.select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at.desc())).all()
+    idle, absolute = current_app.config["SESSION_IDLE_TIMEOUT"], current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    return [row for row in rows if now - row.last_seen_at <= idle and now - row.created_at <= absolute]
+
+
+def end_sessions(user: User, by: User | None) -> int:
+    """End every session of the user (an admin's act); audited with how many ended."""
+    ended = end_all_sessions(user.id)
+    audit.record("sessions_ended", "user", user.id, {"sessions": [None, ended]}, user=by)
+    return ended
 
 
 def unlock_user(user: User, by: User | None) -> None:

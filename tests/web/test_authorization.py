@@ -91,7 +91,8 @@ def test_the_matrix_sees_every_rule(app, route_samples):
     assert {"patients.index", "patients.create", "patients.view", "patients.edit", "admin.users",
             "admin.audit", "admin.user_unlock", "auth.logout", "static", "health.healthz",
             "fhir.questionnaire", "fhir.questionnaire_response", "fhir.observations", "fhir.import_response",
-            "admin_tokens.tokens", "admin_tokens.token_new", "admin_tokens.token_revoke", "voiding.void"} <= seen
+            "admin_tokens.tokens", "admin_tokens.token_new", "admin_tokens.token_revoke", "voiding.void",
+            "admin.user_end_sessions", "admin_export.visits_zip", "admin_export.audit_csv"} <= seen
 
 
 def test_anonymous_is_sent_to_login_everywhere_but_the_allow_list(app, route_samples):
@@ -133,7 +134,7 @@ def test_a_clinician_gets_403_on_admin_routes_and_access_elsewhere(app, users: U
         elif redirects_to_login(response) and rule.endpoint not in ENDS_SESSION | PUBLIC:
             failures.append(f"{method} {url}: logged-in clinician sent to the login page")
     assert not failures, "\n".join(failures)
-    assert checked_admin >= 10  # users, user_new, user_edit, user_unlock, audit x methods
+    assert checked_admin >= 13  # users, user_new, user_edit, user_unlock, end sessions, audit, exports x methods
 
 
 def test_an_admin_is_never_refused_and_no_route_changes_the_audit_trail(app, users: Users, route_samples):

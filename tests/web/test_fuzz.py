@@ -136,6 +136,10 @@ QUERY_KEYS = {
     "signing.diff": ["a", "b"],
     "fhir.questionnaire": ["version"],
     "fhir.observations": ["encounter"],
+    "admin_export.visits_zip": ["status", "include_voided", "clinician", "date_from", "date_to", "visit_type",
+                                "unsigned_days", "red_flag", "alert_unacknowledged", "critical_unacknowledged",
+                                "band", "category", "likelihood", "psps_t2", "plan_option", "missing_section",
+                                "carried_forward", "q", "sort"],
 }
 FORMS: dict[str, list[str]] = {
     "auth.login": ["username", "password"],
@@ -148,6 +152,7 @@ FORMS: dict[str, list[str]] = {
     "admin.user_new": ["username", "full_name", "role", "active", "password"],
     "admin.user_edit": ["username", "full_name", "role", "active", "password", "version_id"],
     "admin.user_unlock": [],
+    "admin.user_end_sessions": [],
     "signing.sign": ["meaning", "password"],
     "signing.amend": ["reason"],
     "voiding.void": ["reason"],
@@ -175,6 +180,7 @@ VALID: dict[str, dict[str, str]] = {
     "admin.user_edit": {"username": "olga", "full_name": "Dr Olga Other", "role": "clinician", "active": "y",
                         "password": "", "version_id": "1"},
     "admin.user_unlock": {},
+    "admin.user_end_sessions": {},
     "signing.sign": {"meaning": "authored", "password": PASSWORD},  # the fuzzed visit is blocked: never signs
     "signing.amend": {"reason": "Late MRI report"},
     "voiding.void": {"reason": "Duplicate: started twice"},  # voids the fuzzed visit: later writes are refused

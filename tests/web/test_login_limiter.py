@@ -18,8 +18,10 @@ from flask import Flask
 from fbss_eval import create_app
 from fbss_eval.extensions import db
 from fbss_eval.models import AuditEvent
+from fbss_eval.services.auth import LIMITED_MESSAGE
 from tests.conftest import IsolatedClient
 from tests.servers import redis_server
+from tests.conftest import login
 from tests.web.conftest import login_response
 
 RATE = "3 per minute"
@@ -84,3 +86,23 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(app, use
     for attempt in range(3):
         login_response(client, "carl", f"guess {attempt}", headers={"X-Forwarded-For": f"192.0.2.{attempt}"})
     assert login_response(client, "carl", "guess", headers={"X-Forwarded-For": "192.0.2.99"}).status_code == 429
+
+
+def test_the_limit_says_it_is_the_address_limit(app, users):
+    client = app.test_client()
+    for attempt in range(3):
+        login_response(client, "carl", f"guess {attempt}")
+    refused = login_response(client, "carl")
+    assert refused.status_code == 429
+    assert LIMITED_MESSAGE in " ".join(refused.get_data(as_text=True).split())
+
+
+def test_after_an_unlock_the_user_logs_in_at_once_from_the_address_that_was_limited(app, second_worker, users):
+    carl = app.test_client()
+    for attempt in range(3):
+        login_response(carl, "carl", f"guess {attempt}")
+    assert login_response(carl, "carl").status_code == 429
+    admin = second_worker.test_client()  # another worker: the limit is cleared in the shared storage
+    login(admin, "ada")
+    assert admin.post(f"/admin/users/{users.clinician.id}/unlock").status_code == 302
+    assert login_response(carl, "carl").status_code == 302

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from freezegun import freeze_time
 
 from fbss_eval.extensions import db
+from fbss_eval.models import LoginAttempt
 from fbss_eval.models import User
 from fbss_eval.models.base import now_utc
 from fbss_eval.services.auth import LOGIN_FAILED_MESSAGE
@@ -33,6 +34,14 @@ def fail(client, username, times):
 
 def refused_with(response, message):
     return response.status_code == 200 and message in page_text(response)
+
+
+LOCKED = "This account is locked after repeated failed logins, until "
+
+
+def locked(response):
+    """Refused with the lock's own message (shown to whoever typed the right password)."""
+    return refused_with(response, LOCKED) and LOGIN_FAILED_MESSAGE not in page_text(response)
 
 
 def user(username: str) -> User:
@@ -104,9 +113,10 @@ def test_ten_failures_lock_the_account_until_the_lock_expires(client, users, app
         carl = user("carl")
         assert carl.failed_logins == 10
         assert carl.is_locked(now_utc())
-        assert refused_with(login_response(client, "carl"), LOGIN_FAILED_MESSAGE)
+        assert locked(login_response(client, "carl"))
+        assert refused_with(login_response(client, "carl", WRONG), LOGIN_FAILED_MESSAGE)  # a guess learns nothing
         clock.tick(app.config["LOGIN_LOCK_DURATION"] - timedelta(minutes=2))
-        assert refused_with(login_response(client, "carl"), LOGIN_FAILED_MESSAGE)  # still locked
+        assert locked(login_response(client, "carl"))  # still locked
         clock.tick(timedelta(minutes=3))
         assert login_response(client, "carl").status_code == 302
     carl = user("carl")
@@ -118,7 +128,7 @@ def test_ten_failures_lock_the_account_until_the_lock_expires(client, users, app
 def test_the_lock_duration_is_configurable(client, users):
     with freeze_time(now_utc()) as clock:
         lock_carl(client, clock)
-        assert refused_with(login_response(client, "carl"), LOGIN_FAILED_MESSAGE)
+        assert locked(login_response(client, "carl"))
         clock.tick(timedelta(minutes=3))
         assert login_response(client, "carl").status_code == 302
 
@@ -133,7 +143,7 @@ def test_an_admin_can_unlock_an_account(app, users):
     carl = app.test_client()
     with freeze_time(now_utc()) as clock:
         lock_carl(carl, clock)
-        assert refused_with(login_response(carl, "carl"), LOGIN_FAILED_MESSAGE)
+        assert locked(login_response(carl, "carl"))
         clock.tick(timedelta(seconds=61))
         admin = app.test_client()
         login(admin, "ada")
@@ -142,6 +152,39 @@ def test_an_admin_can_unlock_an_account(app, users):
         assert response.status_code == 302
         assert login_response(carl, "carl").status_code == 302
     assert user("carl").locked_until is None
+
+
+def test_after_an_unlock_the_user_logs_in_at_once(app, users):
+    """The unlock also ends the per-account throttle: no minute's wait after the admin's click."""
+    carl = app.test_client()
+    with freeze_time(now_utc()) as clock:
+        fail(carl, "carl", 5)
+        clock.tick(timedelta(seconds=61))
+        fail(carl, "carl", 5)  # locked, and throttled for the next minute
+        assert refused_with(login_response(carl, "carl"), THROTTLED_MESSAGE)
+        admin = app.test_client()
+        login(admin, "ada")
+        assert admin.post(f"/admin/users/{users.clinician.id}/unlock").status_code == 302
+        response = login_response(carl, "carl")
+        assert response.status_code == 302
+        assert carl.get("/").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)
+                             .where(LoginAttempt.username == "carl")) == 0
+
+
+def test_the_throttle_and_the_lock_say_which_they_are(app, users):
+    with freeze_time("2026-03-04 10:00:00") as clock:
+        client = app.test_client()
+        fail(client, "carl", 5)
+        throttled = page_text(login_response(client, "carl"))
+        assert "Too many failed logins for this account in the last minute." in throttled
+        assert "locked" not in throttled
+        clock.tick(timedelta(seconds=61))
+        fail(client, "carl", 5)  # the 10th failure locks for 30 minutes from 10:01:01
+        clock.tick(timedelta(seconds=61))
+        lock = page_text(login_response(client, "carl"))
+        assert "This account is locked after repeated failed logins, until 2026-03-04 10:31 UTC." in lock
+        assert "last minute" not in lock
 
 
 def test_a_clinician_cannot_unlock(app, users):
