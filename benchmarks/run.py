@@ -148,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     key = SeedKey(args.seed, args.patients, args.visits)
     databases = [] if args.no_sqlite else [("SQLite", args.sqlite or sqlite_url(key))]
     if os.environ.get("BENCH_DATABASE_URL"):
-        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+        from config import normalise_database_url
+
+        databases.append(("PostgreSQL", normalise_database_url(os.environ["BENCH_DATABASE_URL"])))
     report: dict[str, Any] = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "databases": {}}
     printed, met_all, total_all = [], 0, 0
     for label, url in databases:

@@ -134,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SeedKey.seed)
     args = parser.parse_args(argv)
     key = SeedKey(args.seed, args.patients, args.visits)
-    url = args.url or sqlite_url(key)
+    from config import normalise_database_url
+
+    url = normalise_database_url(args.url) if args.url else sqlite_url(key)
     seconds = ensure_seeded(url, key)
     if seconds is not None:
         print(f"Seeded in {seconds:.0f} s: {key.visits / seconds:.0f} visits/s", flush=True)

@@ -109,8 +109,15 @@ class Field:
         return all(cond.holds(answers) for cond in self.enable_when)
 
     def option(self, value: str) -> Option | None:
-        """The option with this value, if any."""
-        return next((opt for opt in self.options if opt.value == value), None)
+        """The option with this value, if any (a lookup table made once per field: every section
+        page and validation asks for each answer's option)."""
+        table: dict[str, Option] | None = self.__dict__.get("_options")
+        if table is None:
+            table = {}
+            for opt in self.options:
+                table.setdefault(opt.value, opt)  # the first of equal values, as a search finds
+            object.__setattr__(self, "_options", table)
+        return table.get(value)
 
     def option_label(self, value: Any) -> str:
         """The label of an option value (or the value itself when it is not an option)."""

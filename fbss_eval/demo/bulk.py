@@ -179,7 +179,7 @@ def insert_rows(connection: sa.Connection, table: sa.Table, rows: Sequence[dict[
     preparer = dialect.identifier_preparer
     names = ", ".join(preparer.quote(name) for name in columns)
     marks = ", ".join("?" * len(columns))
-    statement = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608 - our own names
+    statement = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
     pairs = list(zip(columns, processors, strict=True))
     values = [tuple(row[name] if process is None else process(row[name]) for name, process in pairs) for row in rows]
     connection.exec_driver_sql(statement, values)
