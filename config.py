@@ -86,6 +86,11 @@ class Config:
     FBSS_OPTIONAL_INSTRUMENTS: list[str] = _env_list("FBSS_OPTIONAL_INSTRUMENTS")
     FBSS_SCORING: dict[str, Any] = json.loads(os.environ.get("FBSS_SCORING", "{}") or "{}")
     PDF_PAGE_SIZE = os.environ.get("FBSS_PDF_PAGE_SIZE", "A4")  # A4 or Letter
+    # PDF renders at once on this host, across workers (fbss_eval/pdf/limit.py; 0: no cap), and how
+    # long a download waits for a slot before a 503 with Retry-After.
+    FBSS_PDF_CONCURRENCY = int(os.environ.get("FBSS_PDF_CONCURRENCY", "1"))
+    FBSS_PDF_WAIT = float(os.environ.get("FBSS_PDF_WAIT", "0.5"))
+    FBSS_PDF_SLOTS_DIR = os.environ.get("FBSS_PDF_SLOTS_DIR")
     # Signatures are stored in UTC and shown in UTC and in this clinic's local time (IANA name).
     FBSS_TIMEZONE = os.environ.get("FBSS_TIMEZONE", "Europe/London")
     # The base of the FHIR canonical URLs (Questionnaire.url, answer code systems): a stable name
@@ -108,6 +113,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = None  # tests pass a database URL
     WTF_CSRF_ENABLED = False
     ARGON2_FAST = True
+    FBSS_PDF_CONCURRENCY = 0  # test processes run side by side; tests/unit/test_pdf_limit.py tests the cap
     RATELIMIT_ENABLED = False
 
 

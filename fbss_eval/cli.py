@@ -6,6 +6,7 @@ import os
 import secrets
 import sqlite3
 import sys
+import time
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -110,14 +111,24 @@ def ensure_admin() -> None:
 @click.command("seed-demo")
 @click.option("--patients", "n_patients", type=click.IntRange(0, 1_000_000), default=50)
 @click.option("--visits-per-patient", type=click.IntRange(0, 50), default=2)
+@click.option("--visits", "total_visits", type=click.IntRange(0, 10_000_000), default=None,
+              help="Visits in all, spread over the patients (instead of --visits-per-patient).")
 @click.option("--seed", type=int, default=2026, help="Same seed, same data.")
-def seed_demo(n_patients: int, visits_per_patient: int, seed: int) -> None:
-    """Add deterministic synthetic patients (and their visits) for demonstration."""
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day visit dates count back from (default: today); same seed and day, same data.")
+def seed_demo(n_patients: int, visits_per_patient: int, total_visits: int | None, seed: int,
+              today: datetime | None) -> None:
+    """Add deterministic synthetic patients (and their visits) for demonstration and benchmarks."""
     from .demo import seed as run_seed
 
+    start = time.perf_counter()
     with unit_of_work():
-        created = run_seed(n_patients, visits_per_patient, seed)
-    click.echo(f"Added {created.patients} patients and {created.visits} visits (seed {seed}).")
+        created = run_seed(n_patients, visits_per_patient, seed, total_visits=total_visits,
+                           today=today.date() if today else None)
+    seconds = time.perf_counter() - start
+    rate = f", {created.visits / seconds:.0f} visits/s" if created.visits and seconds > 0 else ""
+    click.echo(f"Added {created.patients} patients and {created.visits} visits (seed {seed}) "
+               f"in {seconds:.1f} s{rate}.")
 
 
 @click.command("backup")

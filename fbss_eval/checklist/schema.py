@@ -109,8 +109,15 @@ class Field:
         return all(cond.holds(answers) for cond in self.enable_when)
 
     def option(self, value: str) -> Option | None:
-        """The option with this value, if any."""
-        return next((opt for opt in self.options if opt.value == value), None)
+        """The option with this value, if any (a lookup table made once per field: every section
+        page and validation asks for each answer's option)."""
+        table: dict[str, Option] | None = self.__dict__.get("_options")
+        if table is None:
+            table = {}
+            for opt in self.options:
+                table.setdefault(opt.value, opt)  # the first of equal values, as a search finds
+            object.__setattr__(self, "_options", table)
+        return table.get(value)
 
     def option_label(self, value: Any) -> str:
         """The label of an option value (or the value itself when it is not an option)."""
@@ -162,12 +169,21 @@ class Section:
     summary: SummaryMode = "all"  # which of its answers the visit summary prints
 
     def fields(self) -> tuple[Field, ...]:
-        """Top-level fields (not those inside repeat groups)."""
-        return tuple(item for item in self.items if isinstance(item, Field))
+        """Top-level fields (not those inside repeat groups); worked out once per section (a
+        section is immutable; validation, forms and reports ask for them on every request)."""
+        cached: tuple[Field, ...] | None = self.__dict__.get("_fields")
+        if cached is None:
+            cached = tuple(item for item in self.items if isinstance(item, Field))
+            object.__setattr__(self, "_fields", cached)
+        return cached
 
     def groups(self) -> tuple[RepeatGroup, ...]:
-        """Repeat groups of the section."""
-        return tuple(item for item in self.items if isinstance(item, RepeatGroup))
+        """Repeat groups of the section (worked out once, as ``fields``)."""
+        cached: tuple[RepeatGroup, ...] | None = self.__dict__.get("_groups")
+        if cached is None:
+            cached = tuple(item for item in self.items if isinstance(item, RepeatGroup))
+            object.__setattr__(self, "_groups", cached)
+        return cached
 
     def item(self, key: str) -> Item:
         """The field or group with this key (KeyError when absent)."""

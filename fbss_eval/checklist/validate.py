@@ -147,7 +147,8 @@ def clean_answers(section: Section, answers: Answers) -> tuple[dict[str, Any], E
     """The answers with blanks dropped, and the errors keyed like form field ids."""
     errors: Errors = {}
     fields = section.fields()
-    clean = _check_fields(fields, {k: v for k, v in answers.items() if k not in _group_keys(section)}, "", errors)
+    group_keys = _group_keys(section)
+    clean = _check_fields(fields, {k: v for k, v in answers.items() if k not in group_keys}, "", errors)
     for group in section.groups():
         rows = answers.get(group.key)
         if blank(rows):

@@ -1,30 +1,34 @@
-"""Writing the demo patients and their visits through the visit service (``flask seed-demo``).
+"""Writing the demo patients and their visits (``flask seed-demo``).
 
-Visits are opened with ``services.visits.start_visit`` (which carries the history forward) and
-filled with ``save_sections`` (``save_section`` for every section at once: validated, stored and
-audited the same way, evaluated once), so demo data is stored exactly as a clinician's would be.
+Patients are added through the ORM; visits are generated here and written in bulk by ``bulk.py``:
+validated, evaluated, projected and audited as ``services.visits.start_visit`` and
+``save_sections`` would store them, in batches instead of one ORM save per visit.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
+from ..database import write_transaction
 from ..extensions import db
 from ..models import Patient
 from ..models import Role
 from ..models import User
-from ..models import Visit
 from ..services import visits as service
 from ..services.passwords import hash_password
 from ..services.unit_of_work import unit_of_work
 from .answers import generate_answers
-from .fit import fit
+from .bulk import BulkWriter
+from .bulk import PlannedVisit
+from .bulk import write_visit
 from .timeline import draw_profile
 from .timeline import visit_dates
 from .timeline import visit_series
@@ -76,21 +80,38 @@ def demo_clinician() -> User:
     return user
 
 
-def seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
+def seed(n_patients: int, visits_per_patient: int, seed_value: int, total_visits: int | None = None,
+         today: date | None = None) -> Seeded:
     """Add ``n_patients`` synthetic patients (MRNs ``DEMO-<seed>-<n>``) and their visits, committed
-    as one unit of work (or, inside a caller's ``unit_of_work``, with the caller's work)."""
+    as one unit of work (or, inside a caller's ``unit_of_work``, with the caller's work).
+
+    ``total_visits`` (instead of ``visits_per_patient``) spreads that many visits over the
+    patients, the first ones one more when it does not divide. ``today``: the day the visit dates
+    count back from (default: today); the same seed and day give the same data."""
+    write_transaction()  # SQLite: the write lock from BEGIN, as the bulk writer hands out ids
     with unit_of_work():
-        return _seed(n_patients, visits_per_patient, seed_value)
+        return _seed(n_patients, visits_per_patient, seed_value, total_visits, today or date.today())
 
 
-def _seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
+def visit_counts(n_patients: int, per_patient: int, total_visits: int | None) -> list[int]:
+    """How many visits each of the patients gets."""
+    if total_visits is None:
+        return [per_patient] * n_patients
+    if n_patients == 0:
+        return []
+    base, extra = divmod(total_visits, n_patients)
+    return [base + (1 if n < extra else 0) for n in range(n_patients)]
+
+
+def _seed(n_patients: int, visits_per_patient: int, seed_value: int, total_visits: int | None,
+          today: date) -> Seeded:
     rng = random.Random(seed_value)  # noqa: S311  # nosec B311  # synthetic data
     author = demo_clinician()
     existing = set(
         db.session.scalars(sa.select(Patient.mrn).where(Patient.mrn.like(f"DEMO-{seed_value}-%")))
     )
-    today = date.today()
-    patients: list[Patient] = []
+    counts = visit_counts(n_patients, visits_per_patient, total_visits)
+    patients: list[tuple[Patient, int]] = []
     for n in range(1, n_patients + 1):
         sex = rng.choice(("female", "male"))
         given = rng.choice(GIVEN_F if sex == "female" else GIVEN_M)
@@ -100,16 +121,16 @@ def _seed(n_patients: int, visits_per_patient: int, seed_value: int) -> Seeded:
         if mrn in existing:
             continue
         patients.append(
-            Patient(mrn=mrn, family_name=family, given_name=given, birth_date=birth, sex=sex,
-                    created_by_id=author.id)
+            (Patient(mrn=mrn, family_name=family, given_name=given, birth_date=birth, sex=sex,
+                     created_by_id=author.id), counts[n - 1])
         )
-    db.session.add_all(patients)
+    db.session.add_all(patient for patient, _count in patients)
     db.session.flush()
-    n_visits = seed_visits(patients, visits_per_patient, rng, author)
+    n_visits = seed_visits(patients, 0, rng, author, today)
     return Seeded(len(patients), n_visits)
 
 
-ACK_ACTIONS = {
+ACK_ACTIONS = {  # what the clinician did, by alert
     "phq9_item9": "Asked directly: passive thoughts, no plan or intent. Safety plan agreed; GP informed.",
     "red_flag.cauda_equina": "Same-day referral to the on-call spinal team; emergency MRI: no compression.",
     "red_flag.neuro_deficit": "Urgent spinal review and MRI arranged.",
@@ -119,44 +140,33 @@ ACK_ACTIONS = {
 }
 
 
-def seed_visits(patients: list[Patient], per_patient: int, rng: random.Random, author: User) -> int:
-    """Create ``per_patient`` filled visits for each patient; returns the number created."""
-    if per_patient <= 0 or not patients:
+def seed_visits(patients: Sequence[Patient | tuple[Patient, int]], per_patient: int, rng: random.Random,
+                author: User, today: date | None = None, batch: int = 500) -> int:
+    """Create filled visits for each patient (``per_patient`` each, or the count paired with the
+    patient), written in bulk (``bulk.py``); returns the number created."""
+    planned = [(p, per_patient) if isinstance(p, Patient) else p for p in patients]
+    if not any(count > 0 for _patient, count in planned):
         return 0
     sections = service.visit_sections()  # the current checklist, which start_visit records
-    today = date.today()
+    today = today or date.today()
+    writer = BulkWriter(db.session.connection(), author, batch=batch)
     created = 0
     drifted: set[str] = set()  # sections whose generated answers the checklist refused in part
-    for patient in patients:
-        dates = visit_dates(rng, per_patient, today)
+    for patient, count in planned:
+        if count <= 0:
+            continue
+        dates = visit_dates(rng, count, today)
         profile = draw_profile(rng, patient, dates[0], dates[-1])
+        previous: dict[str, dict[str, Any]] | None = None
         for info in visit_series(rng, dates):
-            visit = service.start_visit(patient, author, info.date, info.kind)
             number = info.number
-            generated = generate_answers(rng, profile, info, sections, final=number == per_patient - 1)
-            # One call stores every section (validated and audited per section as
-            # save_section does) and evaluates the visit once: ~10x faster than one save each.
-            entries = []
-            for section in sections:
-                answers = fit(section, generated[section.key])
-                if answers != generated[section.key]:
-                    drifted.add(section.key)
-                entries.append((section, answers, 0))
-            result = service.save_sections(visit, entries, author)
-            if number < per_patient - 1 and rng.random() < 0.7:
-                _acknowledge(visit, author, [a.kind for a in result.evaluation.alerts if a.must_acknowledge])
+            generated = generate_answers(rng, profile, info, sections, final=number == count - 1)
+            acknowledge = number < count - 1 and rng.random() < 0.7
+            plan = PlannedVisit(patient.id, info.date, info.kind, generated, acknowledge)
+            previous = write_visit(writer, plan, sections, previous, ACK_ACTIONS, drifted)
             created += 1
+    writer.flush()
     if drifted:
         log.warning("demo visits: answers the checklist no longer accepts were left out in %s; "
                     "update fbss_eval/demo/", ", ".join(sorted(drifted)))
     return created
-
-
-def _acknowledge(visit: Visit, author: User, kinds: list[str]) -> None:
-    """Acknowledge the visit's pending must-acknowledge alerts (an older, handled visit)."""
-    if not kinds:
-        return
-    for alert in service.active_alerts(visit.id):
-        if alert.pending:
-            action = ACK_ACTIONS.get(alert.kind, "Reviewed with the patient; action recorded in the notes.")
-            service.acknowledge_alert(visit, alert, action, author)

@@ -4,12 +4,16 @@ is one, else rendered now) or the full record, and the audit row of the download
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
 
 from ..models import Visit
 from ..services import audit
 from . import pdf_filename
 from . import render_visit
 from . import stored_pdf
+from .limit import render_slot
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,14 @@ class VisitPdf:
 def visit_pdf(visit: Visit, *, full: bool) -> VisitPdf:
     """The summary or, with ``full``, the full record: as stored at signing, else rendered now."""
     stored = stored_pdf(visit, full=full)
-    content = stored if stored is not None else render_visit(visit, full=full)
+    if stored is not None:
+        content = stored
+    else:  # a render holds a worker for a while: at most FBSS_PDF_CONCURRENCY at once (limit.py)
+        config = current_app.config
+        folder = config.get("FBSS_PDF_SLOTS_DIR")
+        with render_slot(int(config.get("FBSS_PDF_CONCURRENCY", 1)), Path(folder) if folder else None,
+                         float(config.get("FBSS_PDF_WAIT", 0.5))):
+            content = render_visit(visit, full=full)
     return VisitPdf(content, pdf_filename(visit.patient.mrn, visit.visit_date, full=full), stored is not None)
 
 

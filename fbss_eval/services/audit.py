@@ -25,9 +25,13 @@ from ..models.audit import GENESIS_HASH
 from ..models.audit import HASHED_FIELDS
 from ..models.audit import chain_hash
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
 
 def jsonable(value: Any) -> Any:
     """A JSON-friendly copy of a value (dates as ISO strings, sets as sorted lists)."""
+    if type(value) in _JSON_SCALARS:  # the common case, first (every answer of every save)
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, set | frozenset | tuple):

@@ -11,6 +11,7 @@ from flask import g
 
 from ..database import write_transaction
 from ..pdf import downloads as visit_pdfs
+from ..pdf.limit import RendersBusyError
 from ..services import visits
 from ..services.unit_of_work import unit_of_work
 
@@ -34,9 +35,14 @@ def _pdf_response(visit_id: int, *, full: bool) -> Response:
     # Reads and the render happen in a read transaction, ended when the first block closes; the
     # audit row in a short write one (on SQLite: BEGIN IMMEDIATE, so no writer waits for a render
     # and no snapshot goes stale).
-    with unit_of_work():
-        visit = visits.find_visit(visit_id) or abort(404)
-        pdf = visit_pdfs.visit_pdf(visit, full=full)
+    try:
+        with unit_of_work():
+            visit = visits.find_visit(visit_id) or abort(404)
+            pdf = visit_pdfs.visit_pdf(visit, full=full)
+    except RendersBusyError:  # other workers are rendering: come back shortly, keep this worker free
+        busy = Response("Other PDFs are being prepared; try again in a few seconds.\n", 503, mimetype="text/plain")
+        busy.headers["Retry-After"] = "5"
+        return busy
     write_transaction()
     with unit_of_work():
         visit_pdfs.record_download(visit_id, pdf, full=full, by_id=user_id, by_username=username)
