@@ -32,12 +32,15 @@ def _criterion(report):
 
 
 def test_fever_wound_and_crp_alert_and_scs_is_not_met_though_the_contraindications_said_none() -> None:
-    assert SCS_PLAN["scs_relative_ci"] == ["none"] and SCS_PLAN["scs_absolute_ci"] == ["none"]
+    assert SCS_PLAN["scs_relative_ci"] == ["none"]
+    assert SCS_PLAN["scs_absolute_ci"] == ["none"]
     met = _evaluate(NEGATIVE).candidacy["scs"]
     assert met.status == "met"  # the same plan, a negative screen: every criterion met
     evaluation = _evaluate(INFECTED)
     infection = evaluation.alert("red_flag.infection")
-    assert infection is not None and infection.severity == "critical" and infection.must_acknowledge
+    assert infection is not None
+    assert infection.severity == "critical"
+    assert infection.must_acknowledge
     scs = evaluation.candidacy["scs"]
     assert scs.status == "unmet"
     assert scs.blocked_by == ("possible infection",)

@@ -23,7 +23,8 @@ from fbss_eval.checklist.sections.red_flags import SCREEN_KEYS
 
 # Each red-flag feature, with its condition and its label (a feature alone: critical).
 FEATURES = {
-    "rf_ces_bladder_bowel": ("cauda_equina", "Bladder or bowel disturbance (retention, reduced sensation, incontinence)"),
+    "rf_ces_bladder_bowel": ("cauda_equina",
+                             "Bladder or bowel disturbance (retention, reduced sensation, incontinence)"),
     "rf_ces_saddle": ("cauda_equina", "Saddle / perianal / genital numbness or altered sensation"),
     "rf_ces_bilateral_deficit": ("cauda_equina", "Bilateral leg neurological deficit or weakness"),
     "rf_ces_bilateral_sciatica": ("cauda_equina", "Bilateral sciatica"),
@@ -40,7 +41,8 @@ FEATURES = {
     "rf_mal_night_pain": ("malignancy", "Unremitting night pain"),
     "rf_mal_thoracic_pain": ("malignancy", "Thoracic pain"),
     "rf_postop_haematoma": ("postop_emergency", "Early post-op rapid neurological deficit (epidural haematoma)"),
-    "rf_postop_csf_leak": ("postop_emergency", "Positional headache or clear wound fluid (CSF leak / pseudomeningocele)"),
+    "rf_postop_csf_leak": ("postop_emergency",
+                           "Positional headache or clear wound fluid (CSF leak / pseudomeningocele)"),
     "rf_postop_hardware_deformity": ("postop_emergency", "Acute hardware failure with deformity"),
     "rf_postop_instability_deficit": ("postop_emergency", "Suspected instability with neurological deficit"),
     "rf_infl_inflammatory_disease": ("inflammatory_deformity", "Known inflammatory condition"),
@@ -134,7 +136,8 @@ def test_each_combination_raises_the_critical_alert_naming_the_risk_factor(risk,
     critical = [a for a in alerts if a.severity == "critical"]
     assert [a.kind for a in critical] == [f"red_flag.{condition}"]
     assert critical[0].must_acknowledge
-    assert critical[0].evidence == (f"{FEATURES[feature][1]}: yes", f"{RISK_FACTORS[risk][0]}: yes (risk factor)")
+    assert critical[0].evidence == (f"{FEATURES[feature][1]}: yes",
+                                    f"{RISK_FACTORS[risk][0]}: yes (risk factor)")
     # the risk factor's warning for this condition gives way to the alert; for another condition
     # (age over 55 with trauma still raises the suspicion of malignancy) it stays
     warnings = [a.kind for a in alerts if a.severity == "warning"]
@@ -174,7 +177,8 @@ def test_cauda_equina_action_is_same_day_referral_and_mri() -> None:
     assert alert.kind == "red_flag.cauda_equina"
     assert "Immediate same-day referral" in (alert.action or "")
     assert "emergency MRI lumbosacral spine" in (alert.action or "")
-    assert alert.evidence == ("Saddle / perianal / genital numbness or altered sensation: yes", "Bilateral sciatica: yes")
+    assert alert.evidence == ("Saddle / perianal / genital numbness or altered sensation: yes",
+                              "Bilateral sciatica: yes")
 
 
 def test_several_conditions_raise_several_alerts() -> None:
@@ -259,7 +263,8 @@ def test_no_to_all_records_every_blank_item_as_no_and_keeps_every_answer() -> No
     assert filled["rf_notes"] == "seen"
     assert all(filled[key] == "no" for key in SCREEN_KEYS if key not in given)
     assert given == {"rf_inf_fever": "yes", "rf_fx_trauma": "unknown", "rf_ces_saddle": "no", "rf_notes": "seen"}
-    assert "rf_pvr_ml" not in filled and "rf_addressed" not in filled
+    assert "rf_pvr_ml" not in filled
+    assert "rf_addressed" not in filled
     again, none = no_to_all(filled)
     assert (again, none) == (filled, 0)
 
