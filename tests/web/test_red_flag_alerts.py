@@ -123,6 +123,12 @@ def test_a_red_flag_acknowledged_at_the_previous_visit_and_unchanged_is_not_rais
     summary = visible_text(as_clinician.get(f"/visits/{second_id}"))
     assert f"Acknowledged earlier, at the visit of {days_ago(40)}, by Dr Carl Clinician" in summary
     assert "Alert not acknowledged" not in visible_text(as_clinician.get(f"/visits/{second_id}/sign"))
+    ack_page = as_clinician.get(f"/visits/{second_id}/alerts/{again.id}")
+    assert soup(ack_page).find("textarea") is None  # nothing to acknowledge again
+    assert "Unchanged since, so not raised anew." in visible_text(ack_page)
+    refused = as_clinician.post(f"/visits/{second_id}/alerts/{again.id}", data={"action_taken": "again"})
+    assert refused.status_code == 302
+    assert alert_row(second_id, "red_flag.malignancy").acknowledged_at is None
     # changed (a new feature of the same condition): raised anew, to acknowledge at this visit
     post_section(as_clinician, second_id, "red_flags",
                  {**NEGATIVE, "rf_mal_cancer_history": "yes", "rf_mal_weight_loss": "yes"})
