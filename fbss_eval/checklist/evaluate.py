@@ -71,8 +71,12 @@ def evaluate(
     sections: tuple[Section, ...],
     settings: ScoringSettings = DEFAULT_SETTINGS,
     today: date | None = None,
+    age_over_55: bool | None = None,
 ) -> Evaluation:
-    """Compute scores, alerts, pointers, candidacy and progress for a visit's answers."""
+    """Compute scores, alerts, pointers, candidacy and progress for a visit's answers.
+
+    ``age_over_55``: the patient's age on the visit date computed from the birth date, when the
+    caller knows it; the red-flag rules then read it instead of the screen's answer."""
     results = score_instruments(answers, sections, settings)
     visit_answers = answers.get("visit", {})
     nrs = {
@@ -81,12 +85,12 @@ def evaluate(
         if visit_answers.get(key) not in (None, "")
     }
     data = VisitData(answers, results)
-    alerts = red_flag_alerts(data) + [alert for result in results.values() for alert in result.alerts]
+    alerts = red_flag_alerts(data, age_over_55) + [alert for result in results.values() for alert in result.alerts]
     candidacy = {
         "icd11": icd11_cpss_check(data, today=today),
-        "scs": scs_candidacy(data, settings, today=today),
-        "biologic_disc_repair": biologic_disc_repair_candidacy(data, settings),
-        "revision_surgery": revision_surgery_considerations(data, settings),
+        "scs": scs_candidacy(data, settings, today=today, age_over_55=age_over_55),
+        "biologic_disc_repair": biologic_disc_repair_candidacy(data, settings, age_over_55),
+        "revision_surgery": revision_surgery_considerations(data, settings, age_over_55),
     }
     return Evaluation(
         results=results,
@@ -94,6 +98,6 @@ def evaluate(
         alerts=alerts,
         pointers=run_rules(data, settings),
         progress={section.key: progress(section, answers.get(section.key, {})) for section in sections},
-        red_flag_screen_complete=red_flag_screen_complete(data),
+        red_flag_screen_complete=red_flag_screen_complete(data, age_over_55),
         candidacy=candidacy,
     )

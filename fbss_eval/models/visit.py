@@ -233,13 +233,18 @@ class VisitAlert(Base):
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     acknowledged_at: Mapped[datetime | None]
     action_taken: Mapped[str | None] = mapped_column(sa.Text)
+    # The same alert, unchanged, acknowledged at an earlier visit of the patient: a copy of that
+    # acknowledgement (visit_id, visit_date, by, at, action), so it is not raised anew.
+    earlier_acknowledgement: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON())
 
     acknowledged_by: Mapped[User | None] = relationship(lazy="joined")
 
     @property
     def pending(self) -> bool:
-        """Active, must be acknowledged, and not yet acknowledged."""
-        return self.active and self.must_acknowledge and self.acknowledged_at is None
+        """Active, must be acknowledged, and acknowledged neither at this visit nor, unchanged,
+        at an earlier one."""
+        return (self.active and self.must_acknowledge and self.acknowledged_at is None
+                and self.earlier_acknowledgement is None)
 
 
 class VisitRevision(Base):

@@ -206,9 +206,14 @@ def _signature_lines(visit: Visit) -> tuple[str, ...]:
 
 
 def _alert(alert: VisitAlert) -> AlertInfo:
+    earlier = alert.earlier_acknowledgement
     if alert.acknowledged_at is not None:
         who = alert.acknowledged_by.full_name if alert.acknowledged_by else "?"
         state = f"Acknowledged by {who}, {alert.acknowledged_at.strftime(TIME_FORMAT)}: {alert.action_taken}"
+    elif earlier:
+        state = (f"Acknowledged earlier, at the visit of {earlier.get('visit_date') or '?'}, by "
+                 f"{earlier.get('by') or '?'}, {earlier.get('at') or '?'}: {earlier.get('action') or ''}; "
+                 "unchanged since")
     elif alert.must_acknowledge:
         state = "Not yet acknowledged"
     else:
@@ -285,7 +290,7 @@ def _key_facts(
     scs = evaluation.candidacy.get("scs")
     if scs is not None and "scs_evaluation" in (recorded.get("plan", {}).get("options") or []):
         unknown = len(scs.by_status("unknown"))
-        status = parts.CRITERION_LABELS.get(scs.status, scs.status)
+        status = parts.status_label(scs)
         detail = f" ({unknown} of {len(scs.criteria)} criteria unknown)" if scs.status == "unknown" else ""
         facts.append(Line("scs_candidacy", "SCS candidacy (NICE TA159)", status + detail))
     return tuple(facts)

@@ -221,11 +221,19 @@ def not_weighed(answers: Mapping[str, Any]) -> tuple[str, ...]:
 
 # --- candidacy -------------------------------------------------------------------------------
 
+def status_label(report: CandidacyReport) -> str:
+    """The report's overall status in words; with a red flag left unaddressed, "Not met until
+    addressed" and the flags."""
+    if report.blocked_by:
+        return "Not met until addressed: " + "; ".join(report.blocked_by) + " (red flag)"
+    return CRITERION_LABELS.get(report.status, report.status)
+
+
 def candidacy_info(key: str, report: CandidacyReport) -> CandidacyInfo:
     """Plain data for a candidacy report."""
     return CandidacyInfo(
         key=key, title=report.title, status=report.status,
-        status_label=CRITERION_LABELS.get(report.status, report.status),
+        status_label=status_label(report),
         criteria=tuple(CriterionInfo(c.criterion, c.status, CRITERION_LABELS.get(c.status, c.status), c.evidence,
                                      c.unverified) for c in report.criteria),
         notes=tuple(report.notes), source=report.source,

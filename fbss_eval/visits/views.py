@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from ..access_log import record_access
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.rules.blocks import block_outcome
+from ..checklist.rules.red_flags import no_to_all
 from ..checklist.schema import Section
 from ..forms.builder import SectionForm
 from ..forms.builder import add_row
@@ -119,7 +120,10 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     valid = form.refuse_hidden() and valid
     if not valid:
         return _render(form, ctx, spec, status=422, state=merging.posted_state(request.form))
-    outcome = merging.save(visit, spec, form.answers(), request.form, g.user)
+    answers, filled = form.answers(), 0
+    if action == "no_to_all" and spec.key == "red_flags":  # blanks become "no"; answers stay
+        answers, filled = no_to_all(answers)
+    outcome = merging.save(visit, spec, answers, request.form, g.user)
     if outcome.result is None:  # a conflict: the merge to review (conflict_context reads it)
         shown = merging.conflict_context(visit, spec, outcome, request.form)
         merged_form = form_class(formdata=formdata_from_answers(spec, shown["answers"]))
@@ -129,6 +133,10 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     if outcome.merged:
         flash(merging.merged_message(outcome), "info")
     flash(f"{spec.title}: saved ({len(result.changes)} change{'s' if len(result.changes) != 1 else ''}).", "success")
+    if action == "no_to_all" and spec.key == "red_flags":
+        kept = sum(1 for value in answers.values() if value == "yes")
+        flash(f"No to all: {filled} unanswered item{'s' if filled != 1 else ''} recorded as 'no'; "
+              f"{kept} 'yes' answer{'s' if kept != 1 else ''} kept as given.", "info")
     if action == "save_next" and ctx["next_key"]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=ctx["next_key"]))
     return redirect(url_for("visits.section", visit_id=visit.id, key=key))

@@ -101,19 +101,24 @@ def test_complete_a_whole_visit(page, live_server):  # type: ignore[no-untyped-d
     visit_url = page.url.rsplit("/sections/", 1)[0]
 
     # Red flags: one positive answer raises a banner on every page until acknowledged.
+    # "No to all" records every item still blank as "no" and keeps the "yes" (no script needed).
     page.locator("input[name=rf_ces_saddle][value=yes]").check()
-    for radio in page.locator(".cl-item input[type=radio][value=no]").all():
-        name = radio.get_attribute("name")
-        if page.locator(f"input[name='{name}']:checked").count() == 0:
-            radio.check()
-    _save(page)
+    page.get_by_role("button", name="No to all unanswered items").click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=rf_ces_saddle][value=yes]").is_checked()
+    assert page.locator(".cl-item input[type=radio][value=no]:checked").count() == 29
+    assert "1 'yes' answer kept as given" in page.locator(".flashes").inner_text()
     banner = page.locator(".alert-banner")
     assert "cauda equina" in banner.inner_text().lower()
     page.goto(f"{visit_url}/sections/examination")
     assert page.locator(".alert-banner").is_visible()  # on every visit page
     _acknowledge(page, "Same-day referral to the on-call spinal team; emergency MRI requested.")
     assert page.locator(".alert-banner").count() == 0  # no longer red once acknowledged
-    assert "acknowledged by Dr Carl Clinician" in page.locator(".alert-record").inner_text()
+    chip = page.locator(".alert-record details.alert-chip summary").inner_text()
+    assert chip.startswith("Red flag acknowledged: suspected cauda equina syndrome — Dr Carl Clinician ")
+    assert "Same-day referral" not in page.locator(".alert-record").inner_text()  # folded away
+    page.locator(".alert-record details.alert-chip summary").click()
+    assert "Same-day referral" in page.locator(".alert-record").inner_text()  # one click away
 
     # Surgical history: a repeat group and an enable-when question.
     page.goto(f"{visit_url}/sections/surgical_history")

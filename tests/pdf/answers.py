@@ -99,7 +99,7 @@ def generated_answers(section: Section, rng: random.Random, today: date) -> dict
 def _red_flags(section: Section) -> dict[str, Any]:
     answers: dict[str, Any] = {f.key: "no" for f in section.fields() if f.type == "choice"}
     answers["rf_fx_age_over_55"] = "unknown"
-    answers["rf_inf_diabetes"] = "yes"  # raises an infection alert
+    answers["rf_inf_diabetes"] = "yes"  # a risk factor alone: an infection warning
     answers["rf_notes"] = "Diabetes well controlled; no fever, wound healed"
     return answers
 

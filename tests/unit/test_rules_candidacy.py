@@ -11,10 +11,15 @@ from fbss_eval.checklist.rules.candidacy import biologic_disc_repair_candidacy
 from fbss_eval.checklist.rules.candidacy import revision_surgery_considerations
 from fbss_eval.checklist.rules.candidacy import scs_candidacy
 from fbss_eval.checklist.schema import Result
+from fbss_eval.checklist.sections.red_flags import SCREEN_KEYS
 from fbss_eval.checklist.settings import DEFAULT_SETTINGS
 
 S = DEFAULT_SETTINGS
 TODAY = date(2025, 6, 1)
+
+
+# Every red-flag item answered no: nothing left unaddressed.
+NEGATIVE = {key: "no" for key in SCREEN_KEYS}
 
 
 def _status(report: CandidacyReport) -> dict[str, str]:
@@ -44,12 +49,13 @@ SCS_PLAN = {
 
 
 def test_scs_all_criteria_met() -> None:
-    report = scs_candidacy(VisitData({"plan": SCS_PLAN}), S, today=TODAY)
+    report = scs_candidacy(VisitData({"plan": SCS_PLAN, "red_flags": NEGATIVE}), S, today=TODAY)
     assert set(_status(report).values()) == {"met"}
     assert report.status == "met"
-    assert len(report.criteria) == 11
+    assert len(report.criteria) == 12
     assert not report.unverified
-    crit = report.criteria[0]
+    assert report.blocked_by == ()
+    crit = report.criteria[1]
     criterion, status, evidence, _ = crit  # (criterion, status, evidence) tuple shape
     assert status == "met"
     assert "clinician: yes" in evidence
@@ -144,6 +150,7 @@ def test_biologic_disc_repair_from_records() -> None:
                                        "response": "minimal"}]},
         "blocks": {"blocks": [{"type": "esi", "date": "2024-12-01", "relief_pct": 20}]},
         "plan": {"bdr_goal_avoid_revision": "yes"},
+        "red_flags": NEGATIVE,
     })
     report = biologic_disc_repair_candidacy(data, S)
     assert set(_status(report).values()) == {"met"}, report.criteria
@@ -185,10 +192,11 @@ def test_revision_surgery_structural_lesion() -> None:
         "imaging": {"studies": [{"findings": ["hardware_loosening", "pseudarthrosis"]}]},
         "differential": {"lh_pseudarthrosis_hardware": "probable"},
         "plan": {"scs_absolute_ci": ["gross_instability"]},
+        "red_flags": NEGATIVE,
     })
     report = revision_surgery_considerations(data, S)
     assert set(_status(report).values()) == {"met"}
-    assert "hardware loosening" in report.criteria[0].evidence
+    assert "hardware loosening" in report.criteria[1].evidence
     notes = " | ".join(report.notes)
     assert "hardware replacement" in notes
     assert "2 prior operations" in notes
@@ -199,9 +207,10 @@ def test_revision_surgery_fibrosis_only() -> None:
         "imaging": {"studies": [{"findings": ["enhancing_scar"]}]},
         "differential": {"lh_recurrent_herniation": "unlikely", "lh_instability": "unlikely"},
         "plan": {"scs_absolute_ci": ["none"]},
+        "red_flags": NEGATIVE,
     })
     report = revision_surgery_considerations(data, S)
-    assert [c.status for c in report.criteria] == ["unmet", "unmet", "unmet"]
+    assert [c.status for c in report.criteria] == ["met", "unmet", "unmet", "unmet"]
     assert any("Fibrosis alone" in note for note in report.notes)
     empty = revision_surgery_considerations(VisitData({}), S)
-    assert [c.status for c in empty.criteria] == ["unknown"] * 3
+    assert [c.status for c in empty.criteria] == ["unknown"] * 4

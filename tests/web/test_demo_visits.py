@@ -125,8 +125,10 @@ def test_the_patient_page_lists_the_seeded_visits(app, runner, as_admin):
         assert as_admin.get(f"/visits/{visit.id}/sections/surgical_history").status_code == 200
 
 
-def test_older_visits_have_their_alerts_acknowledged_sometimes(app, users):
-    """Patients over 55 answer the fracture screen's age item 'yes': an alert on every visit."""
+def test_patients_over_55_get_a_warning_not_a_critical_alert(app, users):
+    """Patients over 55 answer the fracture screen's age item 'yes': a risk factor alone, so a
+    warning on every visit (fracture and malignancy), never a must-acknowledge alert (Downie et
+    al., BMJ 2013;347:f7095)."""
     author = demo_clinician()
     patients = [Patient(mrn=f"ACK-{n}", family_name="Old", given_name="Al", birth_date=date(1940, 1, n + 1),
                         sex="male", created_by_id=author.id) for n in range(4)]
@@ -134,20 +136,42 @@ def test_older_visits_have_their_alerts_acknowledged_sometimes(app, users):
     db.session.flush()
     assert seed_visits(patients, 3, random.Random(3), author) == 12
     db.session.commit()
+    visits = list(db.session.scalars(sa.select(Visit).where(Visit.patient_id.in_([p.id for p in patients]))))
+    assert len(visits) == 12
+    for visit in visits:
+        kinds = {a.kind: a for a in visit_service.active_alerts(visit.id)}
+        for kind in ("red_flag_risk.fracture", "red_flag_risk.malignancy"):
+            assert kinds[kind].severity == "warning"
+            assert not kinds[kind].must_acknowledge
+        assert "red_flag.fracture" not in kinds
+
+
+def test_older_visits_have_their_alerts_acknowledged_sometimes(app, users):
+    """The seed acknowledges an older visit's must-acknowledge alerts 7 times in 10; the latest
+    visit's are left to handle, unless acknowledged unchanged at the visit before."""
+    author = demo_clinician()
+    patients = [Patient(mrn=f"ACK-{n}", family_name="Old", given_name="Al", birth_date=date(1950, 1, n % 28 + 1),
+                        sex="male", created_by_id=author.id) for n in range(40)]
+    db.session.add_all(patients)
+    db.session.flush()
+    assert seed_visits(patients, 3, random.Random(3), author) == 120
+    db.session.commit()
     latest, older = [], []
     for patient in patients:
         stmt = sa.select(Visit).where(Visit.patient_id == patient.id).order_by(Visit.visit_date)
         own = list(db.session.scalars(stmt))
         older += own[:-1]
         latest.append(own[-1])
-    fracture = {v.id: db.session.scalar(sa.select(VisitAlert).where(VisitAlert.visit_id == v.id,
-                                                                    VisitAlert.kind == "red_flag.fracture"))
-                for v in older + latest}
-    assert all(alert is not None and alert.active for alert in fracture.values())
-    assert all(fracture[v.id].pending for v in latest)  # the latest visit is still to be handled
-    acknowledged = [fracture[v.id] for v in older if not fracture[v.id].pending]
+
+    def must(visits):
+        return [a for v in visits for a in visit_service.active_alerts(v.id) if a.must_acknowledge]
+
+    acknowledged = [a for a in must(older) if a.acknowledged_at is not None]
     assert acknowledged
     assert all(a.action_taken and a.acknowledged_by_id == author.id for a in acknowledged)
+    assert must(latest)
+    assert all(a.acknowledged_at is None for a in must(latest))
+    assert all(a.pending or a.earlier_acknowledgement for a in must(latest))
 
 
 # --- the generator itself: every answer valid before anything is dropped, plausible, varied -------------

@@ -46,7 +46,7 @@ def test_signing_is_blocked_with_each_reason_and_a_link_to_fix_it(app, users, as
     first = ready_visit(users.clinician)
     second = visit_service.start_visit(first.patient, users.clinician, date(2025, 9, 1), "follow_up")
     red_flags = next(s for s in visit_service.visit_sections() if s.key == "red_flags")
-    visit_service.save_section(second, red_flags, {"rf_inf_diabetes": "yes"}, 0, users.clinician)
+    visit_service.save_section(second, red_flags, {"rf_inf_fever": "yes"}, 0, users.clinician)
     db.session.commit()
     alert = db.session.scalar(sa.select(VisitAlert).where(VisitAlert.visit_id == second.id))
     assert alert is not None

@@ -113,7 +113,10 @@ def test_phq9_item9_raises_a_banner_on_every_page_until_acknowledged(as_clinicia
         assert banner(page) == "", url
         text = acknowledged_record(page)
         assert "PHQ-9 item 9 = 1" in text, url
-        assert f"acknowledged by Dr Carl Clinician: {action}" in text, url
+        chip = soup(page).select_one(".alert-record details.alert-chip summary").get_text(" ", strip=True)
+        assert chip.startswith("Alert acknowledged: "), url
+        assert "— Dr Carl Clinician " in chip, url
+        assert f"Action taken: {action}" in text, url
     assert soup(as_clinician.get(ack_url)).find("textarea") is None  # nothing left to acknowledge
 
     # Changed evidence (item 9 = 2) needs a fresh acknowledgement.

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ..sections.red_flags import CONDITIONS
+from ..sections.red_flags import ITEM_LABELS
+from ..sections.red_flags import RISK_FACTOR_KEYS
 from ..sections.red_flags import SCREEN_KEYS
 from .base import VisitData
 from .candidacy import CandidacyReport
@@ -20,10 +21,11 @@ from .candidacy import answer_status
 from .candidacy import as_date
 from .candidacy import as_number
 from .candidacy import n_operations
+from .red_flags import raised_red_flags
 
 MIN_MONTHS = 3  # ICD-11 MG30.21 [V]
 DAYS_PER_MONTH = 30.4375
-_LABELS = {key: label for cond in CONDITIONS for key, label in cond.items}
+_LABELS = ITEM_LABELS
 
 RedFlagCheck = Callable[[VisitData], bool | None]
 
@@ -81,8 +83,13 @@ def _red_flags(data: VisitData, check: RedFlagCheck | None) -> Criterion:
                          "red-flag screen not established" if clear is None
                          else "red-flag screen positive")
     answers = data.answers.get("red_flags") or {}
-    positive = [_LABELS.get(key, key) for key, value in answers.items()
+    said_yes = [key for key, value in answers.items()
                 if value == "yes" or (isinstance(value, list) and "yes" in value)]
+    # A risk factor alone is not a red flag (Downie et al., BMJ 2013;347:f7095).
+    positive = [_LABELS.get(key, key) for key in said_yes if key not in RISK_FACTOR_KEYS]
+    risk = [_LABELS[key] for key in said_yes if key in RISK_FACTOR_KEYS]
+    raised = raised_red_flags(data)
+    addressed = addressed or bool(raised) and all(flag.addressed for flag in raised)
     if positive:
         evidence = "positive: " + "; ".join(positive)
         if addressed:
@@ -95,6 +102,8 @@ def _red_flags(data: VisitData, check: RedFlagCheck | None) -> Criterion:
         if addressed:
             return Criterion(name, "met", evidence + "; recorded as addressed by the clinician")
         return Criterion(name, "unknown", evidence)
+    if risk:
+        return Criterion(name, "met", "no red-flag feature; risk factor(s) alone: " + "; ".join(risk))
     return Criterion(name, "met", "red-flag screen negative")
 
 

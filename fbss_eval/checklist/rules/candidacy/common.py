@@ -10,7 +10,12 @@ from typing import Any
 from typing import Literal
 from typing import NamedTuple
 
+from ...sections.red_flags import SCREEN_KEYS
 from ..base import VisitData
+from ..red_flags import raised_red_flags
+from ..red_flags import red_flag_screen_complete
+from ..red_flags import screen_answer
+from ..red_flags import unaddressed_red_flags
 
 Status = Literal["met", "unmet", "unknown"]
 LIKELY = ("probable", "confirmed")
@@ -38,6 +43,8 @@ class CandidacyReport:
     source: str
     notes: tuple[str, ...] = ()
     unverified: bool = False
+    # The red flags that make it "not met until addressed" (each condition in a few words).
+    blocked_by: tuple[str, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -93,3 +100,32 @@ def n_operations(data: VisitData) -> int | None:
     if count is None:
         return rows or None
     return max(int(count), rows)
+
+
+RED_FLAG_CRITERION = "No red flag left unaddressed"
+
+
+def red_flag_criterion(data: VisitData, why: str, age_over_55: bool | None = None) -> Criterion:
+    """Whether the red-flag screen leaves a raised red flag unaddressed: unmet (naming each, and
+    what raised it) until the clinician records it as addressed; unknown while the screen is
+    incomplete or holds 'unknown' items. ``why`` completes the criterion's name."""
+    name = f"{RED_FLAG_CRITERION} ({why})"
+    flags = unaddressed_red_flags(data)
+    if flags:
+        return Criterion(name, "unmet", "not met until addressed: " + "; ".join(
+            f"{flag.condition.short} ({', '.join(flag.evidence)})" for flag in flags))
+    addressed = [flag.condition.short for flag in raised_red_flags(data) if flag.addressed]
+    done = f"addressed: {', '.join(addressed)}" if addressed else ""
+    if not red_flag_screen_complete(data, age_over_55):
+        missing = sum(1 for key in SCREEN_KEYS if screen_answer(data, key, age_over_55) is None)
+        return Criterion(name, "unknown", join_evidence(
+            [f"red-flag screen incomplete: {missing} item(s) unanswered", done]))
+    unknown = sum(1 for key in SCREEN_KEYS if screen_answer(data, key, age_over_55) == "unknown")
+    if unknown:
+        return Criterion(name, "unknown", join_evidence([f"{unknown} red-flag item(s) unknown", done]))
+    return Criterion(name, "met", done or "no red-flag feature answered yes")
+
+
+def blocking_flags(data: VisitData) -> tuple[str, ...]:
+    """The unaddressed red flags, each in a few words (a report's ``blocked_by``)."""
+    return tuple(flag.condition.short for flag in unaddressed_red_flags(data))

@@ -15,9 +15,11 @@ from .common import CandidacyReport
 from .common import Criterion
 from .common import answer_status
 from .common import as_number
+from .common import blocking_flags
 from .common import join_evidence
 from .common import n_operations
 from .common import operated_levels
+from .common import red_flag_criterion
 from .revision import structural_findings
 
 DISC_FINDINGS = ("annular_tear", "disc_degeneration", "modic", "adjacent_degeneration")
@@ -112,8 +114,10 @@ def _bdr_conservative(data: VisitData, settings: ScoringSettings) -> Criterion:
     return Criterion(name, "unknown", "no conservative care recorded")
 
 
-def biologic_disc_repair_candidacy(data: VisitData, settings: ScoringSettings) -> CandidacyReport:
-    """Biologic disc repair (intra-annular fibrin injection): the source article's criteria."""
+def biologic_disc_repair_candidacy(data: VisitData, settings: ScoringSettings,
+                                   age_over_55: bool | None = None) -> CandidacyReport:
+    """Biologic disc repair (intra-annular fibrin injection): the source article's criteria, and
+    no red flag left unaddressed."""
     goal = data.get("plan", "bdr_goal_avoid_revision")
     notes = ["Criteria as named by the source article (design.md section 7); the evidence for "
              "intra-annular fibrin injection is not reviewed in clinical-reference.md"]
@@ -122,6 +126,7 @@ def biologic_disc_repair_candidacy(data: VisitData, settings: ScoringSettings) -
         notes.append("Structural lesion on imaging (" + ", ".join(structural) + "): see the "
                      "revision-surgery considerations")
     criteria = (
+        red_flag_criterion(data, "address it before an intradiscal procedure", age_over_55),
         _bdr_discogenic(data),
         _bdr_imaging(data),
         _bdr_conservative(data, settings),
@@ -134,4 +139,5 @@ def biologic_disc_repair_candidacy(data: VisitData, settings: ScoringSettings) -
         source="design.md section 7 (source article's candidacy criteria); UNVERIFIED",
         notes=tuple(notes),
         unverified=True,
+        blocked_by=blocking_flags(data),
     )

@@ -11,8 +11,10 @@ from ..base import VisitData
 from .common import LIKELY
 from .common import CandidacyReport
 from .common import Criterion
+from .common import blocking_flags
 from .common import join_evidence
 from .common import n_operations
+from .common import red_flag_criterion
 
 STRUCTURAL = {
     "recurrent_herniation": "decompression",
@@ -55,7 +57,8 @@ def _concordance(data: VisitData) -> Criterion:
     return Criterion(name, "unknown", "no structural cause rated probable or confirmed")
 
 
-def revision_surgery_considerations(data: VisitData, settings: ScoringSettings) -> CandidacyReport:
+def revision_surgery_considerations(data: VisitData, settings: ScoringSettings,
+                                    age_over_55: bool | None = None) -> CandidacyReport:
     """Whether revision surgery is worth an opinion: a clear structural lesion concordant with
     symptoms, and absolute SCS contraindications that send the patient to surgery first."""
     findings = structural_findings(data)
@@ -85,8 +88,10 @@ def revision_surgery_considerations(data: VisitData, settings: ScoringSettings) 
     notes.append("SCS vs reoperation (North et al.): 39% vs 12% success (NICE TA159)")
     return CandidacyReport(
         title="Revision surgery considerations",
-        criteria=(lesion, _concordance(data), surgery_first),
+        criteria=(red_flag_criterion(data, "address it before elective revision surgery", age_over_55),
+                  lesion, _concordance(data), surgery_first),
         source="clinical-reference.md 3.g (3) [S]; Neuromodulation Foundation practice "
         "parameters [S]",
         notes=tuple(notes),
+        blocked_by=blocking_flags(data),
     )

@@ -18,7 +18,9 @@ from .common import Status
 from .common import answer_status
 from .common import as_date
 from .common import as_number
+from .common import blocking_flags
 from .common import join_evidence
+from .common import red_flag_criterion
 
 SCS_VAS_MIN_MM = 50  # NICE TA159 [V]
 SCS_MIN_MONTHS = 6  # NICE TA159 [V]
@@ -156,11 +158,16 @@ def _scs_notes(data: VisitData) -> tuple[str, ...]:
 
 
 def scs_candidacy(
-    data: VisitData, settings: ScoringSettings, today: date | None = None
+    data: VisitData, settings: ScoringSettings, today: date | None = None,
+    age_over_55: bool | None = None,
 ) -> CandidacyReport:
-    """SCS candidacy against NICE TA159 and the practice-parameter contraindications."""
+    """SCS candidacy against NICE TA159 and the practice-parameter contraindications; an
+    unaddressed red flag (infection above all: a contraindication) makes it not met until
+    addressed, whatever the contraindication list says."""
     now = today or date.today()
     criteria = (
+        red_flag_criterion(data, "local or systemic infection is a contraindication to SCS",
+                           age_over_55),
         _scs_neuropathic(data, settings),
         _scs_duration(data),
         _scs_intensity(data),
@@ -178,7 +185,8 @@ def scs_candidacy(
         title="Spinal cord stimulation candidacy (NICE TA159)",
         criteria=criteria,
         source="NICE TA159 (2008, static list); Neuromodulation Foundation SCS practice "
-        "parameters; clinical-reference.md 3.g",
+        "parameters",
         notes=_scs_notes(data),
         unverified=any(c.unverified for c in criteria),
+        blocked_by=blocking_flags(data),
     )
