@@ -2,7 +2,7 @@
 not raised anew
 
 Revision ID: 7ef5129bd1b1
-Revises: 7d3a9c1e5b42
+Revises: 573884ffae6c
 Create Date: 2026-12-02 02:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7ef5129bd1b1'
-down_revision = '7d3a9c1e5b42'
+down_revision = '573884ffae6c'
 branch_labels = None
 depends_on = None
 
