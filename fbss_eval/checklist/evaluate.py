@@ -16,6 +16,8 @@ from typing import Any
 
 from . import sections as _sections  # noqa: F401 - sections load before the rules that read them
 from .completeness import Progress
+from .derived import Derived
+from .derived import derive
 from .completeness import progress
 from .instruments import INSTRUMENTS
 from .instruments.nrs import nrs_result
@@ -49,6 +51,7 @@ class Evaluation:
     progress: dict[str, Progress]
     red_flag_screen_complete: bool
     candidacy: dict[str, CandidacyReport] = field(default_factory=dict)
+    derived: Derived = field(default_factory=Derived)
 
     def alert(self, kind: str) -> Alert | None:
         """The alert of this kind, if raised."""
@@ -71,8 +74,11 @@ def evaluate(
     sections: tuple[Section, ...],
     settings: ScoringSettings = DEFAULT_SETTINGS,
     today: date | None = None,
+    birth_date: date | None = None,
 ) -> Evaluation:
-    """Compute scores, alerts, pointers, candidacy and progress for a visit's answers."""
+    """Compute scores, alerts, pointers, candidacy and progress for a visit's answers; the values
+    derived from dates (age from ``birth_date``, months since each operation ...) are computed on
+    the visit date (its answer, else ``today``)."""
     results = score_instruments(answers, sections, settings)
     visit_answers = answers.get("visit", {})
     nrs = {
@@ -80,7 +86,8 @@ def evaluate(
         for key in NRS_FIELDS
         if visit_answers.get(key) not in (None, "")
     }
-    data = VisitData(answers, results)
+    derived = derive(answers, birth_date, today)
+    data = VisitData(answers, results, derived)
     alerts = red_flag_alerts(data) + [alert for result in results.values() for alert in result.alerts]
     candidacy = {
         "icd11": icd11_cpss_check(data, today=today),
@@ -96,4 +103,5 @@ def evaluate(
         progress={section.key: progress(section, answers.get(section.key, {})) for section in sections},
         red_flag_screen_complete=red_flag_screen_complete(data),
         candidacy=candidacy,
+        derived=derived,
     )

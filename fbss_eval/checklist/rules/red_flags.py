@@ -22,7 +22,7 @@ def red_flag_alerts(data: VisitData) -> list[Alert]:
     for cond in CONDITIONS:
         positive = []
         for key, label in cond.items:
-            answer = data.get(SECTION, key)
+            answer = data.derived.screen_answer(key) or data.get(SECTION, key)  # age: computed
             if answer == "yes":
                 positive.append(f"{label}: yes")
             elif answer == "unknown":
@@ -67,5 +67,5 @@ def missing_red_flag_items(data: VisitData) -> list[str]:
         label
         for cond in CONDITIONS
         for key, label in cond.items
-        if data.get(SECTION, key) not in ("yes", "no", "unknown")
+        if key in SCREEN_KEYS and data.get(SECTION, key) not in ("yes", "no", "unknown")
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..derived import AGE_OVER_55_ITEM
 from ..options import YES_NO_UNKNOWN
 from ..schema import Field
 from ..schema import Section
@@ -76,7 +77,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
         (
             ("rf_fx_trauma", "Significant trauma"),
             ("rf_fx_osteoporosis_steroids", "Osteoporosis or systemic steroids"),
-            ("rf_fx_age_over_55", "Age over 55"),
+            (AGE_OVER_55_ITEM, "Age over 55 (computed from the date of birth)"),
         ),
         "Imaging (X-ray / CT).",
         "heyneurosurgeon.co.uk; reference 3.a",
@@ -126,7 +127,11 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
     ),
 )
 
-SCREEN_KEYS: tuple[str, ...] = tuple(key for cond in CONDITIONS for key, _ in cond.items)
+# Items that are facts of a stored date (derived.py): read by the rules, never asked.
+COMPUTED_ITEMS: frozenset[str] = frozenset({AGE_OVER_55_ITEM})
+SCREEN_KEYS: tuple[str, ...] = tuple(
+    key for cond in CONDITIONS for key, _ in cond.items if key not in COMPUTED_ITEMS
+)
 
 _HINTS: dict[str, str] = {
     "cauda_equina": "Recent onset (<14 days) or deterioration counts (reference 3.a).",
@@ -141,6 +146,7 @@ def _screen_fields() -> tuple[Field, ...]:
         )
         for cond in CONDITIONS
         for key, label in cond.items
+        if key not in COMPUTED_ITEMS
     )
 
 
