@@ -16,9 +16,9 @@ from typing import Any
 
 from . import sections as _sections  # noqa: F401 - sections load before the rules that read them
 from .completeness import Progress
+from .completeness import progress
 from .derived import Derived
 from .derived import derive
-from .completeness import progress
 from .instruments import INSTRUMENTS
 from .instruments.nrs import nrs_result
 from .rules import pointers as run_rules

@@ -272,3 +272,84 @@ def test_signing_is_blocked_until_each_carried_section_is_confirmed(app, users, 
     db.session.expire_all()
     assert signing.sign_blockers(db.session.get(Visit, vid)) == []
     assert soup(as_clinician.get(f"/visits/{vid}/sign")).find("input", attrs={"name": "password"}) is not None
+
+
+# --- values derived from dates: computed on each visit's date, never carried ------------------
+
+OPERATION = {
+    "records_reviewed": "full",
+    "operations-0-date": "2024-01-15", "operations-0-procedure": "fusion_tlif",
+    "operations-0-levels": ["L4", "L5"], "operations-0-side": "bilateral",
+    "operations-0-immediate_outcome": "improved", "n_prior_operations": "1",
+    "current_pain_onset": "2024-07-15",
+}
+
+
+def derived_text(page) -> str:  # type: ignore[no-untyped-def]
+    box = soup(page).find(id="derived-values")
+    assert box is not None, "no computed values on the page"
+    return re.sub(r" ([;,.)])", r"\1", " ".join(box.get_text(" ").split()))
+
+
+def test_stale_derived_values_are_recomputed_on_the_follow_up(as_clinician, patient):
+    """Operation 2024-01-15; visits 2026-01-15 (731 days: 24 months) and 2026-07-15 (912 days:
+    30 months). Born 1970-05-17: 55 at the first visit, 56 (over 55) at the follow-up. Onset
+    2024-07-15: 182 days after the operation, 6 months (26 weeks)."""
+    first = start_visit(as_clinician, patient.id, "2026-01-15")
+    assert post_section(as_clinician, first, "surgical_history", OPERATION).status_code == 302
+    second = start_visit(as_clinician, patient.id, "2026-07-15", "follow_up")
+    assert section_row(second, "surgical_history").carried_forward_from == first
+
+    before = derived_text(as_clinician.get(section_url(first, "surgical_history")))
+    after = derived_text(as_clinician.get(section_url(second, "surgical_history")))
+    assert "Months since the last operation 24 months computed from the date of operation 1 (2024-01-15) " \
+           "and the visit date (2026-01-15)" in before
+    assert "Months since the last operation 30 months computed from the date of operation 1 (2024-01-15) " \
+           "and the visit date (2026-07-15)" in after
+    assert "Time since operation 1 (2024-01-15) 30 months" in after
+    assert ("Pain-free interval after the last operation 6 months (26 weeks) computed from the date of "
+            "operation 1 (2024-01-15) and the onset of the current pain (2024-07-15)") in after
+    assert "months_since_last" not in stored(second, "surgical_history")
+    assert "Age on the visit date 55 years; age over 55: no" in derived_text(
+        as_clinician.get(section_url(first, "red_flags")))
+    assert ("Age on the visit date 56 years; age over 55: yes computed from the date of birth (1970-05-17) "
+            "and the visit date (2026-07-15)") in derived_text(as_clinician.get(section_url(second, "red_flags")))
+    # The form asks neither: no input for them.
+    page = soup(as_clinician.get(section_url(second, "surgical_history")))
+    assert page.find(attrs={"name": "months_since_last"}) is None
+    assert soup(as_clinician.get(section_url(second, "red_flags"))).find(
+        attrs={"name": "rf_fx_age_over_55"}) is None
+    # The ICD-11 criterion reads the computed months of each visit.
+    evidence = {vid: visit_service.evaluation_of(db.session.get(Visit, vid)).candidacy["icd11"].criteria[1].evidence
+                for vid in (first, second)}
+    assert evidence == {first: "last operation 2024-01-15, 24 months before the visit",
+                        second: "last operation 2024-01-15, 30 months before the visit"}
+
+
+def test_a_2026_11_1_visit_with_the_removed_answers_still_loads_and_prints(as_clinician, patient, users):
+    visit = visit_service.start_visit(patient, users.clinician, date(2026, 7, 15), "follow_up")
+    visit.checklist_version = "2026.11.1"
+    db.session.flush()
+    history = visit_service.find_section(visit, "surgical_history")
+    red_flags = visit_service.find_section(visit, "red_flags")
+    assert "months_since_last" in {f.key for f in history.fields()}
+    visit_service.save_section(visit, history, {
+        "records_reviewed": "full", "n_prior_operations": 1, "months_since_last": 24,
+        "operations": [{"date": "2024-01-15", "procedure": "fusion_tlif"}]}, 0, users.clinician)
+    visit_service.save_section(visit, red_flags, {"rf_fx_age_over_55": "no"}, 0, users.clinician)
+    db.session.commit()
+    vid = visit.id
+    for key in ("surgical_history", "red_flags"):
+        page = as_clinician.get(section_url(vid, key))
+        assert page.status_code == 200, key
+    old_field = soup(as_clinician.get(section_url(vid, "surgical_history"))).find(attrs={"name": "months_since_last"})
+    assert old_field is not None
+    assert old_field["value"] == "24"  # shown as it was recorded
+    assert "30 months" in derived_text(as_clinician.get(section_url(vid, "surgical_history")))
+    assert as_clinician.get(f"/visits/{vid}").status_code == 200
+    pdf = as_clinician.get(f"/visits/{vid}/record.pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+    # The rules read the computed age (56 on 2026-07-15), not the old "no".
+    evaluation = visit_service.evaluation_of(db.session.get(Visit, vid))
+    assert evaluation.alert("red_flag.fracture") is not None

@@ -118,9 +118,9 @@ def weeks_to_recurrence(row: Row, data: VisitData) -> tuple[float, str] | None:
     if operated is not None and onset is not None and onset >= operated:
         weeks = (onset - operated).days / 7
         return weeks, f"current pain began {_fmt(weeks)} weeks after the operation ({onset})"
-    weeks = _number(row.get("pain_free_weeks"))
-    if weeks is not None:
-        return weeks, f"pain-free interval {_fmt(weeks)} weeks"
+    recorded = _number(row.get("pain_free_weeks"))
+    if recorded is not None:
+        return recorded, f"pain-free interval {_fmt(recorded)} weeks"
     return None
 
 
