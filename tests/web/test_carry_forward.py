@@ -5,11 +5,13 @@ about carrying forward; values derived from dates are computed on each visit's d
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from fbss_eval.extensions import db
 from fbss_eval.models import User
@@ -319,6 +321,12 @@ def test_stale_derived_values_are_recomputed_on_the_follow_up(as_clinician, pati
     assert page.find(attrs={"name": "months_since_last"}) is None
     assert soup(as_clinician.get(section_url(second, "red_flags"))).find(
         attrs={"name": "rf_fx_age_over_55"}) is None
+    # The summary PDF prints the computed values, not an answer.
+    summary = as_clinician.get(f"/visits/{second}/pdf")
+    assert summary.status_code == 200
+    text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(summary.data)).pages))
+    assert "Monthssincethelastoperation(computedfromitsdate):30months" in text
+    assert "Pain-freeintervalafterit(computedfromthedates):6months(26weeks)" in text
     # The ICD-11 criterion reads the computed months of each visit.
     evidence = {vid: visit_service.evaluation_of(db.session.get(Visit, vid)).candidacy["icd11"].criteria[1].evidence
                 for vid in (first, second)}
