@@ -132,29 +132,36 @@ def test_age_over_55_is_not_a_question_of_the_screen():
     assert missing_red_flag_items(data) == []
 
 
-@pytest.mark.parametrize(("birth", "stored", "raised"), [
+@pytest.mark.parametrize(("birth", "stored", "over"), [
     (date(1960, 1, 1), None, True),     # 66 on the visit date: computed, no answer needed
     (date(1960, 1, 1), "no", True),     # an old visit's answer does not hide the computed fact
-    (date(1980, 1, 1), "yes", False),   # 46: an old "yes" does not raise it either
+    (date(1980, 1, 1), "yes", False),   # 46: an old "yes" does not count either
     (date(1970, 6, 2), None, False),    # 55 on the visit date (2026-06-01): not over 55
 ])
-def test_the_fracture_flag_reads_the_computed_age(birth, stored, raised):
+def test_the_fracture_flag_reads_the_computed_age(birth, stored, over):
+    """Age over 55 is a risk factor: alone it raises no critical alert (Downie et al. BMJ
+    2013;347:f7095: fracture flags are informative in combination); with significant trauma
+    the fracture alert lists it."""
     screen = dict(NEGATIVE)
     if stored:
         screen["rf_fx_age_over_55"] = stored
     answers = {"red_flags": screen, "visit": {"visit_date": "2026-06-01"}}
-    evaluation = evaluate(answers, all_sections(), birth_date=birth)
-    fracture = evaluation.alert("red_flag.fracture")
-    assert (fracture is not None) is raised
-    if fracture:
-        assert fracture.evidence == ("Age over 55 (computed from the date of birth): yes",)
-    assert evaluation.derived.age_over_55 is raised
+    assert evaluate(answers, all_sections(), birth_date=birth).alert("red_flag.fracture") is None
+    assert evaluate(answers, all_sections(), birth_date=birth).derived.age_over_55 is over
+    answers["red_flags"] = {**screen, "rf_fx_trauma": "yes"}
+    fracture = evaluate(answers, all_sections(), birth_date=birth).alert("red_flag.fracture")
+    assert fracture is not None
+    age_line = ("Age over 55 (computed from the date of birth): yes",) if over else ()
+    assert fracture.evidence == ("Significant trauma: yes", *age_line)
 
 
 def test_without_a_birth_date_an_old_answer_still_counts():
     """Rules run on bare answers too (no patient): a 2026.11.1 answer is then what is known."""
-    alerts = red_flag_alerts(VisitData({"red_flags": {**NEGATIVE, "rf_fx_age_over_55": "yes"}}))
-    assert [a.kind for a in alerts] == ["red_flag.fracture"]
+    alerts = red_flag_alerts(VisitData({"red_flags": {**NEGATIVE, "rf_fx_age_over_55": "yes",
+                                                      "rf_fx_trauma": "yes"}}))
+    assert [a.evidence for a in alerts] == [
+        ("Significant trauma: yes", "Age over 55 (computed from the date of birth): yes")]
+    assert red_flag_alerts(VisitData({"red_flags": {**NEGATIVE, "rf_fx_age_over_55": "yes"}})) == []
 
 
 def test_a_2026_11_1_visit_still_evaluates_with_its_removed_fields():
@@ -170,5 +177,5 @@ def test_a_2026_11_1_visit_still_evaluates_with_its_removed_fields():
     evaluation = evaluate(answers, sections, today=date(2026, 7, 15), birth_date=date(1968, 3, 2))
     assert evaluation.derived.age == 58
     assert evaluation.derived.months_since_last == 30.0
-    assert evaluation.alert("red_flag.fracture") is not None
+    assert evaluation.derived.age_over_55 is True
     assert evaluation.candidacy["icd11"].criteria[1].evidence == "last operation 2024-01-15, 30 months before the visit"

@@ -7,6 +7,7 @@ acknowledges each with the action taken.
 from __future__ import annotations
 
 from ..schema import Alert
+from ..sections.red_flags import COMPUTED_ITEMS
 from ..sections.red_flags import CONDITIONS
 from ..sections.red_flags import SCREEN_KEYS
 from .base import VisitData
@@ -21,13 +22,15 @@ def red_flag_alerts(data: VisitData) -> list[Alert]:
     unknown: list[str] = []
     for cond in CONDITIONS:
         positive = []
+        feature = False  # a computed risk factor (age over 55) alone raises no alert
         for key, label in cond.items:
             answer = data.derived.screen_answer(key) or data.get(SECTION, key)  # age: computed
             if answer == "yes":
                 positive.append(f"{label}: yes")
+                feature = feature or key not in COMPUTED_ITEMS
             elif answer == "unknown":
                 unknown.append(label)
-        if positive:
+        if positive and feature:
             alerts.append(
                 Alert(
                     kind=f"red_flag.{cond.key}",
