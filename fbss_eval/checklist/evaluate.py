@@ -17,6 +17,8 @@ from typing import Any
 from . import sections as _sections  # noqa: F401 - sections load before the rules that read them
 from .completeness import Progress
 from .completeness import progress
+from .derived import Derived
+from .derived import derive
 from .instruments import INSTRUMENTS
 from .instruments.nrs import nrs_result
 from .rules import pointers as run_rules
@@ -49,6 +51,7 @@ class Evaluation:
     progress: dict[str, Progress]
     red_flag_screen_complete: bool
     candidacy: dict[str, CandidacyReport] = field(default_factory=dict)
+    derived: Derived = field(default_factory=Derived)
 
     def alert(self, kind: str) -> Alert | None:
         """The alert of this kind, if raised."""
@@ -72,11 +75,12 @@ def evaluate(
     settings: ScoringSettings = DEFAULT_SETTINGS,
     today: date | None = None,
     age_over_55: bool | None = None,
+    birth_date: date | None = None,
 ) -> Evaluation:
-    """Compute scores, alerts, pointers, candidacy and progress for a visit's answers.
-
-    ``age_over_55``: the patient's age on the visit date computed from the birth date, when the
-    caller knows it; the red-flag rules then read it instead of the screen's answer."""
+    """Compute scores, alerts, pointers, candidacy and progress for a visit's answers; the values
+    derived from dates (age from ``birth_date``, months since each operation ...) are computed on
+    the visit date (its answer, else ``today``). ``age_over_55``, when given, overrides the age
+    computed from ``birth_date`` (the red-flag rules read it instead of any recorded answer)."""
     results = score_instruments(answers, sections, settings)
     visit_answers = answers.get("visit", {})
     nrs = {
@@ -84,7 +88,10 @@ def evaluate(
         for key in NRS_FIELDS
         if visit_answers.get(key) not in (None, "")
     }
-    data = VisitData(answers, results)
+    derived = derive(answers, birth_date, today)
+    data = VisitData(answers, results, derived)
+    if age_over_55 is None:
+        age_over_55 = derived.age_over_55
     alerts = red_flag_alerts(data, age_over_55) + [alert for result in results.values() for alert in result.alerts]
     candidacy = {
         "icd11": icd11_cpss_check(data, today=today),
@@ -100,4 +107,5 @@ def evaluate(
         progress={section.key: progress(section, answers.get(section.key, {})) for section in sections},
         red_flag_screen_complete=red_flag_screen_complete(data, age_over_55),
         candidacy=candidacy,
+        derived=derived,
     )

@@ -135,13 +135,12 @@ def visit_section(rng: random.Random, p: Profile, v: VisitInfo) -> Answers:
 
 
 def red_flags_section(rng: random.Random, p: Profile, v: VisitInfo, keys: Iterable[str]) -> Answers:
-    """The red-flag screen: "no" except the patient's own flags (age, diabetes, drawn ones)."""
+    """The red-flag screen: "no" except the patient's own flags (diabetes, drawn ones); age over
+    55 is computed from the date of birth, not asked."""
     answers: Answers = {}
     for key in (k for k in keys if k in SCREEN_KEYS):
         if key == "rf_inf_diabetes":
             answers[key] = "yes" if p.diabetic else "no"
-        elif key == "rf_fx_age_over_55":
-            answers[key] = "yes" if p.age > 55 else "no"
         else:
             answers[key] = p.red_flags.get(key, "no")
     if answers.get("rf_ces_bladder_bowel") == "yes" or answers.get("rf_ces_saddle") == "yes":
@@ -161,7 +160,6 @@ def surgical_history_section(rng: random.Random, p: Profile, v: VisitInfo) -> An
         "records_reviewed": p.records,
         "operations": [dict(o.row) for o in ops],
         "n_prior_operations": len(ops),
-        "months_since_last": months_between(last, v.date),
         "current_pain_onset": min(p.onset, v.date).isoformat(),
         "compensation_litigation": p.compensation,
         "opioids_before": p.opioids_before,

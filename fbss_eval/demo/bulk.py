@@ -209,6 +209,7 @@ class PlannedVisit:
     visit_type: str
     generated: Mapping[str, Mapping[str, Any]]
     acknowledge: bool  # an older, handled visit: its pending alerts are acknowledged
+    birth_date: date | None = None  # the patient's: the age on the visit date is computed from it
 
 
 def write_visit(writer: BulkWriter, plan: PlannedVisit, sections: tuple[Section, ...],
@@ -229,7 +230,7 @@ def write_visit(writer: BulkWriter, plan: PlannedVisit, sections: tuple[Section,
         "visit_date") else plan.visit_date
     visit_type = stored.get("visit", {}).get("visit_type") or plan.visit_type
     recorded = {section.key: visible_answers(section, stored[section.key]) for section in sections}
-    evaluation = evaluate(recorded, sections, scoring_settings(), today=visit_date)
+    evaluation = evaluate(recorded, sections, scoring_settings(), today=visit_date, birth_date=plan.birth_date)
 
     # What start_visit records: the visit, its header, the history carried forward.
     carried = {key: dict(answers) for key, answers in (previous or {}).items()

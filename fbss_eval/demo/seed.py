@@ -162,7 +162,7 @@ def seed_visits(patients: Sequence[Patient | tuple[Patient, int]], per_patient: 
             number = info.number
             generated = generate_answers(rng, profile, info, sections, final=number == count - 1)
             acknowledge = number < count - 1 and rng.random() < 0.7
-            plan = PlannedVisit(patient.id, info.date, info.kind, generated, acknowledge)
+            plan = PlannedVisit(patient.id, info.date, info.kind, generated, acknowledge, patient.birth_date)
             previous = write_visit(writer, plan, sections, previous, ACK_ACTIONS, drifted)
             created += 1
     writer.flush()

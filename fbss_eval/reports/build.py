@@ -109,6 +109,8 @@ def build_visit_report(visit: Visit, generated_at: datetime | None = None, *, fu
                for s in sections if not s.instrument}
     if "psychosocial" in reports:
         reports["psychosocial"] = parts.with_bmi(reports["psychosocial"], recorded.get("psychosocial", {}))
+    if "surgical_history" in reports:
+        reports["surgical_history"] = parts.with_derived(reports["surgical_history"], evaluation.derived)
     if not full:
         reports = {key: parts.summarised(report, by_key[key].summary) for key, report in reports.items()}
     differential = recorded.get("differential", {})

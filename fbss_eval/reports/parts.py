@@ -15,6 +15,7 @@ from typing import Any
 from ..checklist.categories import CATEGORY_LABELS
 from ..checklist.categories import LIKELIHOODS
 from ..checklist.categories import PAIN_GENERATORS
+from ..checklist.derived import Derived
 from ..checklist.instruments.base import Instrument
 from ..checklist.instruments.mcid import MCID_PCT
 from ..checklist.instruments.mcid import NRS_MCID_POINTS
@@ -291,6 +292,26 @@ def with_bmi(report: SectionReport, answers: Mapping[str, Any]) -> SectionReport
     flag = f" (>= {BMI_OBESE:g}: risk factor)" if value >= BMI_OBESE else ""
     line = Line("bmi", "BMI (computed)", f"{value:g} kg/m²{flag}", summary=True)
     return replace(report, lines=(*report.lines, line))
+
+
+def with_derived(report: SectionReport, derived: Derived) -> SectionReport:
+    """The surgical history's report with the values computed from its dates on the visit date
+    (months since the last operation, the pain-free interval after it), summary lines placed
+    after the number of operations."""
+    lines: list[Line] = []
+    last = derived.last_operation
+    if last is not None:
+        lines.append(Line("months_since_last_computed", "Months since the last operation (computed from its date)",
+                          f"{number(last.months_before)} months", summary=True))
+    if derived.pain_free is not None:
+        interval = derived.pain_free
+        lines.append(Line("pain_free_interval", "Pain-free interval after it (computed from the dates)",
+                          f"{number(interval.months)} months ({number(interval.weeks)} weeks)", summary=True))
+    if not lines or report.state != "recorded":
+        return report
+    keys = [line.key for line in report.lines]
+    at = keys.index("n_prior_operations") + 1 if "n_prior_operations" in keys else len(keys)
+    return replace(report, lines=(*report.lines[:at], *lines, *report.lines[at:]))
 
 
 def summarised(report: SectionReport, mode: SummaryMode) -> SectionReport:

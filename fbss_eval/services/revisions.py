@@ -163,7 +163,8 @@ def diff_revisions(visit: Visit, a: VisitRevision, b: VisitRevision) -> Revision
 def _scores(visit: Visit, sections: tuple[Section, ...], frozen: Mapping[str, Any]) -> dict[str, str]:
     answers = {k: dict(v.get("answers") or {}) for k, v in frozen.items()
                if v.get("status") != SectionStatus.NOT_ASSESSED.value}
-    evaluation = evaluate(answers, sections, visit_service.scoring_settings(), today=visit.visit_date)
+    evaluation = evaluate(answers, sections, visit_service.scoring_settings(), today=visit.visit_date,
+                          birth_date=visit.patient.birth_date)
     out = {}
     for key, result in {**evaluation.results, **evaluation.nrs}.items():
         score = NONE if result.score is None else f"{result.score:g}"
@@ -191,6 +192,7 @@ ACTION_LABELS = {
     "create": "Visit started", "update": "Saved", "acknowledge_alert": "Alert acknowledged",
     "sign": "Signed", "sign_refused": "Signing refused", "amend": "Amendment started",
     "export_pdf": "PDF opened", "autosave": "Autosaved",
+    visit_service.CONFIRM_ACTION: "Carried-forward section confirmed unchanged",
 }
 
 
@@ -230,6 +232,9 @@ def _event_change(sections: Mapping[str, Section], action: str, key: str, value:
         return Change(f"Alert ({key.replace('.', ': ').replace('_', ' ')}): action taken", _plain(old), _plain(new))
     if section is None:
         return Change(key.replace("_", " ").capitalize(), _plain(old), _plain(new))
+    if field_key == "carried_forward_from":
+        return Change(f"{section.title}: carried forward from visit {old}", "to confirm",
+                      "confirmed unchanged" if action == visit_service.CONFIRM_ACTION else "edited")
     if field_key == "not_assessed":
         return Change(f"{section.title}: marked not assessed", NONE,
                       visit_service.NOT_ASSESSED_REASONS.get(str(new), str(new)))

@@ -31,6 +31,7 @@ from ..models import VisitSection
 from ..models import VisitStatus
 from ..models.base import now_utc
 from . import audit
+from . import carry_forward
 from . import visits as visit_service
 from .auth import confirm_password
 from .transitions import TransitionError as TransitionError  # re-exported for the views
@@ -85,6 +86,7 @@ def sign_blockers(visit: Visit) -> list[Blocker]:
     rows = visit_service.section_rows(visit)
     evaluation = visit_service.evaluation_of(visit, rows)
     blockers: list[Blocker] = []
+    sources = carry_forward.carried_from(rows.values())
 
     def at(key: str) -> dict[str, Any]:
         return {"visit_id": visit.id, "key": key}
@@ -99,9 +101,11 @@ def sign_blockers(visit: Visit) -> list[Blocker]:
     for section in sections:
         row = rows.get(section.key)
         if row is not None and row.carried_forward_from is not None:
+            source = sources.get(row.carried_forward_from)
+            came = f"the visit of {source.visit_date.isoformat()}" if source else "the previous visit"
             blockers.append(Blocker(
-                f"{section.title}: carried forward from the previous visit and not yet confirmed "
-                "(check it and save it).", "visits.section", at(section.key)))
+                f"{section.title}: carried forward from {came} and not yet confirmed; "
+                "confirm it unchanged or edit it.", "visits.section", at(section.key)))
         done = row is not None and row.status in (SectionStatus.COMPLETE.value, SectionStatus.NOT_ASSESSED.value)
         if section.required and not done:
             counts = f" ({row.n_answered} of {row.n_required} required answers)" if row and row.n_required else ""

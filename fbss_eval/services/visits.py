@@ -45,6 +45,8 @@ NOT_ASSESSED_REASONS = {
     "not_applicable": "Not applicable",
     "unknown": "Unknown / not available",
 }
+# The audit action of confirming a carried-forward section unchanged (services/carry_forward.py).
+CONFIRM_ACTION = "confirm_carried_forward"
 
 
 class StaleSectionError(Exception):
@@ -160,7 +162,8 @@ def evaluation_of(visit: Visit, rows: Mapping[str, VisitSection] | None = None) 
     the visit's section rows when the caller holds them (else they are read)."""
     sections = sections_of(visit)
     answers = recorded_answers(sections, section_rows(visit) if rows is None else rows)
-    return evaluate(answers, sections, scoring_settings(), today=visit.visit_date)
+    return evaluate(answers, sections, scoring_settings(), today=visit.visit_date,
+                    birth_date=visit.patient.birth_date)
 
 
 def previous_visit(patient_id: int, before: Visit | None = None) -> Visit | None:
@@ -270,10 +273,11 @@ def save_sections(
             db.session.add(row)
             rows[section.key] = row
         before = dict(row.answers or {})
+        carried = row.carried_forward_from
         row.answers = clean
         row.rev += 1
         row.not_assessed_reason = None
-        row.carried_forward_from = None
+        row.carried_forward_from = None  # saving a carried-forward section confirms or edits it
         set_section_status(row, SectionStatus.IN_PROGRESS)  # recompute sets the real status
         row.updated_by_id = by.id
         row.updated_at = now_utc()
@@ -281,7 +285,11 @@ def save_sections(
             _sync_visit_header(visit, clean)
         section_changes = {f"{section.key}.{k}": v for k, v in audit.diff(before, clean).items()}
         if section_changes:
-            audit.record(action, "visit", visit.id, section_changes, user=by)
+            confirmed = {f"{section.key}.carried_forward_from": [carried, None]} if carried is not None else {}
+            audit.record(action, "visit", visit.id, {**section_changes, **confirmed}, user=by)  # an edit confirms
+        elif carried is not None:  # saved as it came: confirmed unchanged
+            audit.record(CONFIRM_ACTION, "visit", visit.id,
+                         {f"{section.key}.carried_forward_from": [carried, None]}, user=by)
         changes.update(section_changes)
     visit.updated_at = now_utc()  # bumps version_id; safe: lock_visit reloaded it under the lock
     evaluation = recompute(visit, rows)
@@ -333,8 +341,8 @@ def recompute(visit: Visit, rows: Mapping[str, VisitSection]) -> Evaluation:
             row.n_answered, row.n_required = prog.answered, prog.required
         if section.required:
             required += 1
-            required_done += row is not None and row.status in (
-                SectionStatus.COMPLETE, SectionStatus.NOT_ASSESSED)
+            required_done += row is not None and row.carried_forward_from is None and row.status in (
+                SectionStatus.COMPLETE, SectionStatus.NOT_ASSESSED)  # carried forward: to confirm
     visit.completeness_pct = round(100 * required_done / required) if required else 100
     projections.write_scores(visit, evaluation)
     projections.write_findings(visit, rows)

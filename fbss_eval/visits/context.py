@@ -20,6 +20,10 @@ STATUS_LABELS = {
     SectionStatus.COMPLETE: "Complete",
     SectionStatus.NOT_ASSESSED: "Not assessed",
 }
+# A carried-forward section neither confirmed nor edited (services/carry_forward.py): a state of
+# its own in the section list, counted as not done whatever its answers' completeness.
+TO_CONFIRM = "to_confirm"
+TO_CONFIRM_LABEL = "To confirm"
 
 
 def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
@@ -30,16 +34,17 @@ def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
     for index, section in enumerate(sections):
         row = rows.get(section.key)
         status = row.status if row else SectionStatus.EMPTY
+        carried = bool(row and row.carried_forward_from is not None)
         nav.append({
             "key": section.key,
             "number": index + 1,
             "title": section.title,
             "group": section.group,
-            "status": status,
-            "status_label": STATUS_LABELS[status],
+            "status": TO_CONFIRM if carried else status,
+            "status_label": TO_CONFIRM_LABEL if carried else STATUS_LABELS[status],
             "required": section.required,
             "counts": f"{row.n_answered}/{row.n_required}" if row and row.n_required else "",
-            "carried": bool(row and row.carried_forward_from),
+            "carried": carried,
             "current": section.key == current,
         })
     keys = [s.key for s in sections]

@@ -60,6 +60,12 @@ class NotAssessedForm(BaseForm):
     )
 
 
+class ConfirmForm(BaseForm):
+    """Confirm a carried-forward section unchanged (the revision the page showed)."""
+
+    rev = HiddenField()
+
+
 class AcknowledgeForm(BaseForm):
     """Acknowledge an alert with the action taken."""
 

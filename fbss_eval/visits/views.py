@@ -34,12 +34,14 @@ from ..forms.fields import row_index
 from ..models import Visit
 from ..security import restored_form_data
 from ..security import safe_next
+from ..services import carry_forward as carry
 from ..services import visits as service
 from ..services import voiding
 from ..services.unit_of_work import unit_of_work
 from . import conflict as merging
 from .context import visit_context
 from .forms import AcknowledgeForm
+from .forms import ConfirmForm
 from .forms import NotAssessedForm
 from .forms import StartVisitForm
 
@@ -74,8 +76,7 @@ def start(patient_id: int) -> str | Response:
         if not same_day:
             with unit_of_work():
                 visit = service.start_visit(patient, g.user, day, form.visit_type.data or "")
-            flash("Visit started. Sections from the previous visit were carried forward: confirm or change them.",
-                  "info")
+            flash(carry.started_message(visit), "info")
             return redirect(url_for("visits.section", visit_id=visit.id, key="red_flags"))
         form.confirm_same_day.data = day.isoformat()
     return render_template("visits/start.html", form=form, patient=patient, same_day=same_day,
@@ -183,6 +184,8 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
         form_base=state[1],
         unsaved=unsaved or request.method == "POST",  # the form holds input that is not stored
         not_assessed_form=NotAssessedForm(formdata=None, rev=row.rev if row else 0),
+        confirm_form=ConfirmForm(formdata=None, rev=row.rev if row else 0),
+        carried_from=carry.carried_from([row]).get(row.carried_forward_from) if carry.to_confirm(row) else None,
         not_assessed_reasons=service.NOT_ASSESSED_REASONS,
         **ctx,
     )
@@ -208,6 +211,34 @@ def not_assessed(visit_id: int, key: str) -> Response | tuple[str, int]:
         return redirect(url_for("visits.section", visit_id=visit.id, key=key))
     flash(f"{spec.title}: marked not assessed.", "success")
     return redirect(url_for("visits.section", visit_id=visit.id, key=key))
+
+
+@bp.post("/visits/<int:visit_id>/sections/<key>/confirm")
+def confirm(visit_id: int, key: str) -> Response:
+    """Confirm a carried-forward section unchanged (one click; audited)."""
+    visit = _visit_or_404(visit_id)
+    spec = _section_or_404(visit, key)
+    _require_edit(visit)
+    back = redirect(url_for("visits.section", visit_id=visit.id, key=key))
+    form = ConfirmForm()
+    if not form.validate():
+        flash("The page expired; reload it and confirm again.", "warning")
+        return back
+    try:
+        rev = int(form.rev.data or -1)
+        with unit_of_work():
+            carry.confirm_section(visit, spec, rev, g.user)
+    except (ValueError, service.StaleSectionError):  # rolled back whole by unit_of_work
+        flash("The section changed since you opened it; check it and confirm again.", "warning")
+        return back
+    except carry.NothingToConfirmError:
+        flash(f"{spec.title}: nothing to confirm (already confirmed or edited).", "info")
+        return back
+    except service.NotEditableError:
+        flash("This visit is signed and cannot be changed.", "warning")
+        return back
+    flash(f"{spec.title}: confirmed unchanged.", "success")
+    return back
 
 
 @bp.route("/visits/<int:visit_id>/alerts/<int:alert_id>", methods=["GET", "POST"])

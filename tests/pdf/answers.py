@@ -98,7 +98,8 @@ def generated_answers(section: Section, rng: random.Random, today: date) -> dict
 
 def _red_flags(section: Section) -> dict[str, Any]:
     answers: dict[str, Any] = {f.key: "no" for f in section.fields() if f.type == "choice"}
-    answers["rf_fx_age_over_55"] = "unknown"
+    if "rf_fx_age_over_55" in answers:  # asked by 2026.11.1; computed from the date of birth since
+        answers["rf_fx_age_over_55"] = "unknown"
     answers["rf_inf_diabetes"] = "yes"  # a risk factor alone: an infection warning
     answers["rf_notes"] = "Diabetes well controlled; no fever, wound healed"
     return answers
@@ -135,7 +136,7 @@ def hand_written(visit_date: date) -> dict[str, dict[str, Any]]:
                  "fusion_to_sacrum": True, "bone_graft_source": "local_autograft",
                  "complications": ["dural_tear_csf_leak"], "immediate_outcome": "unchanged", "new_deficit": "no"},
             ],
-            "n_prior_operations": 2, "months_since_last": 20, "current_pain_onset": "2023-02-01",
+            "n_prior_operations": 2, "current_pain_onset": "2023-02-01",
             "compensation_litigation": "none", "opioids_before": "no", "opioids_after": "yes",
         },
         "blocks": {

@@ -18,16 +18,19 @@ def _statuses(data: VisitData, red_flags_clear: RedFlagCheck | None = None) -> l
     return [c.status for c in report.criteria]
 
 
-def test_all_met_from_records() -> None:
+def test_all_met_from_records_the_dates_over_a_stale_answer() -> None:
+    """A 2026.11.1 visit's "months since the last operation" (2: it went stale when carried
+    forward) is not read when the operation has a date: 2024-01-10 to 2025-06-01 is 508 days,
+    16.7 months."""
     data = VisitData({
         "surgical_history": {"operations": [{"date": "2024-01-10"}], "n_prior_operations": 1,
-                             "months_since_last": 16},
+                             "months_since_last": 2},
         "red_flags": NEGATIVE_SCREEN,
     })
     report = icd11_cpss_check(data, today=TODAY)
     assert [c.status for c in report.criteria] == ["met", "met", "met"]
     assert report.status == "met"
-    assert "16 months" in report.criteria[1].evidence
+    assert report.criteria[1].evidence == "last operation 2024-01-10, 16.7 months before the visit"
 
 
 def test_months_computed_from_the_most_recent_operation() -> None:

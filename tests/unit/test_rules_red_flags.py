@@ -19,6 +19,7 @@ from fbss_eval.checklist.rules.red_flags import red_flag_alerts
 from fbss_eval.checklist.rules.red_flags import red_flag_screen_complete
 from fbss_eval.checklist.rules.red_flags import red_flag_screen_negative
 from fbss_eval.checklist.rules.red_flags import unaddressed_red_flags
+from fbss_eval.checklist.sections.red_flags import COMPUTED_ITEMS
 from fbss_eval.checklist.sections.red_flags import SCREEN_KEYS
 
 # Each red-flag feature, with its condition and its label (a feature alone: critical).
@@ -57,7 +58,7 @@ RISK_FACTORS = {
     "rf_inf_immunosuppression": ("Immunosuppression (HIV, steroids, chemotherapy)", ("infection",)),
     "rf_inf_ivdu": ("Intravenous drug use", ("infection",)),
     "rf_fx_osteoporosis_steroids": ("Osteoporosis or systemic steroids", ("fracture",)),
-    "rf_fx_age_over_55": ("Age over 55", ("fracture", "malignancy")),
+    "rf_fx_age_over_55": ("Age over 55 (computed from the date of birth)", ("fracture", "malignancy")),
     "rf_mal_new_onset_over_55": ("New-onset pain at age over 55", ("malignancy",)),
 }
 
@@ -91,7 +92,8 @@ def _screen(**answers: str) -> VisitData:
 
 
 def test_the_screen_is_exactly_the_features_and_the_risk_factors() -> None:
-    assert set(SCREEN_KEYS) == set(FEATURES) | set(RISK_FACTORS)
+    assert set(SCREEN_KEYS) | COMPUTED_ITEMS == set(FEATURES) | set(RISK_FACTORS)
+    assert COMPUTED_ITEMS == {"rf_fx_age_over_55"}
     assert len(COMBINATIONS) == 19
 
 
@@ -202,12 +204,13 @@ def test_a_computed_age_wins_over_the_answer_given() -> None:
     assert red_flag_alerts(_screen(rf_fx_age_over_55="yes"), age_over_55=False) == []
     # an old visit (no computed age): the answer given is read
     assert len(red_flag_alerts(_screen(rf_fx_age_over_55="yes"))) == 2
-    # computed, the age item needs no answer for the screen to be complete
-    values = {key: "no" for key in SCREEN_KEYS if key != "rf_fx_age_over_55"}
-    assert not red_flag_screen_complete(VisitData({"red_flags": values}))
+    # computed from the date of birth, the age item is never asked: the screen is complete without it
+    values = {key: "no" for key in SCREEN_KEYS}
+    assert "rf_fx_age_over_55" not in values
+    assert red_flag_screen_complete(VisitData({"red_flags": values}))
     assert red_flag_screen_complete(VisitData({"red_flags": values}), age_over_55=False)
     (alert,) = red_flag_alerts(_screen(rf_fx_trauma="yes"), age_over_55=True)[:1]
-    assert alert.evidence == ("Significant trauma: yes", "Age over 55: yes (risk factor)")
+    assert alert.evidence == ("Significant trauma: yes", "Age over 55 (computed from the date of birth): yes (risk factor)")
 
 
 def test_unknown_is_answered_but_not_negative_and_warns() -> None:
@@ -235,7 +238,7 @@ def test_blank_item_makes_the_screen_incomplete() -> None:
 def test_empty_and_invalid_answers_are_incomplete() -> None:
     assert not red_flag_screen_complete(VisitData({}))
     assert not red_flag_screen_complete(_screen(rf_inf_fever="maybe"))
-    assert len(missing_red_flag_items(VisitData({}))) == 30
+    assert len(missing_red_flag_items(VisitData({}))) == 29  # 30 items; the age is computed, not asked
 
 
 def test_a_flag_recorded_as_addressed_is_raised_but_not_unaddressed() -> None:
@@ -256,7 +259,7 @@ def test_unaddressed_flags_put_infection_first() -> None:
 def test_no_to_all_records_every_blank_item_as_no_and_keeps_every_answer() -> None:
     given = {"rf_inf_fever": "yes", "rf_fx_trauma": "unknown", "rf_ces_saddle": "no", "rf_notes": "seen"}
     filled, count = no_to_all(given)
-    assert count == 30 - 3
+    assert count == 29 - 3
     assert filled["rf_inf_fever"] == "yes"
     assert filled["rf_fx_trauma"] == "unknown"
     assert filled["rf_ces_saddle"] == "no"

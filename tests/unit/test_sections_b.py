@@ -225,7 +225,7 @@ def test_plan_options_and_gated_checklists() -> None:
 CROSS_SECTION = [
     ("surgical_history", "operations", ("date", "procedure", "levels", "immediate_outcome",
                                         "pain_free_weeks")),
-    ("surgical_history", None, ("n_prior_operations", "months_since_last",
+    ("surgical_history", None, ("n_prior_operations", "current_pain_onset",
                                 "compensation_litigation")),
     ("imaging", "studies", ("findings", "levels", "modality", "date")),
     ("visit", None, ("back_nrs_avg", "leg_nrs_avg", "pain_duration_months", "visit_date")),

@@ -92,3 +92,33 @@ def test_a_token_still_works_after_two_hours_of_a_live_session(client, users):
         response = client.post("/patients/new", data={**patient_form(), "csrf_token": token})
     assert response.status_code == 302, page_text(response)[:300]
     assert db.session.scalar(sa.select(Patient.mrn)) == "MRN-0001"
+
+
+def test_confirming_a_carried_forward_section_needs_the_token(client, users):
+    from datetime import date
+
+    from fbss_eval.services import visits as visit_service
+    from tests.web.conftest import make_patient
+    from tests.web.conftest import soup
+
+    patient = make_patient(users.clinician)
+    first = visit_service.start_visit(patient, users.clinician, date(2026, 1, 15), "initial")
+    treatments = visit_service.find_section(first, "treatments")
+    visit_service.save_section(first, treatments, {"mdt_involvement": "none"}, 0, users.clinician)
+    second = visit_service.start_visit(patient, users.clinician, date(2026, 7, 15), "follow_up")
+    db.session.commit()
+    vid = second.id
+    login_with_token(client)
+    url = f"/visits/{vid}/sections/treatments/confirm"
+    page = client.get(f"/visits/{vid}/sections/treatments")
+    form = soup(page).find("form", attrs={"action": url})
+    assert form is not None
+    token = str(form.find("input", attrs={"name": "csrf_token"})["value"])
+    rev = str(form.find("input", attrs={"name": "rev"})["value"])
+    assert_friendly_csrf_page(client.post(url, data={"rev": rev}))
+    assert_friendly_csrf_page(client.post(url, data={"rev": rev, "csrf_token": "forged"}))
+    db.session.expire_all()
+    assert visit_service.section_rows(db.session.get(type(second), vid))["treatments"].carried_forward_from == first.id
+    assert client.post(url, data={"rev": rev, "csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert visit_service.section_rows(db.session.get(type(second), vid))["treatments"].carried_forward_from is None

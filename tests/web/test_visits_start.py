@@ -115,11 +115,12 @@ def test_history_is_carried_forward_to_the_next_visit_but_not_the_rest(as_clinic
 
     page = as_clinician.get(section_url(second, "surgical_history"))
     text = visible_text(page)
-    assert "Carried forward from the previous visit" in text
+    assert f"To confirm Carried forward from the visit of {days_ago(60)} (initial)." in text
     assert input_value(soup(page), "operations-0-date") == "2021-03-04"
     assert input_value(soup(page), "operations-0-pain_free_weeks") == "40"
     for key in carried:
-        assert "carried forward" in nav_text(page, key), key
+        assert "To confirm · carried forward" in nav_text(page, key), key
+        assert nav_status(page, key) == "to_confirm", key
     assert nav_status(page, "odi") == "empty"
     assert "carried forward" not in nav_text(page, "odi")
     imaging = soup(as_clinician.get(section_url(second, "imaging")))
@@ -139,7 +140,8 @@ def test_saving_a_carried_section_confirms_it(as_clinician, patient):
     assert row.answers["treatments"][0]["response"] == "partial"
     assert stored(first, "treatments")["treatments"][0]["response"] == "minimal"  # the old visit is untouched
     page = as_clinician.get(section_url(second, "treatments"))
-    assert "Carried forward" not in visible_text(page)
+    assert soup(page).find(id="carried-forward") is None  # no longer to confirm
+    assert nav_status(page, "treatments") != "to_confirm"
 
 
 def test_the_start_page_offers_a_follow_up_after_a_first_visit(as_clinician, patient):

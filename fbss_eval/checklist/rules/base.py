@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..derived import Derived
+from ..derived import derive
 from ..schema import Result
 from ..settings import ScoringSettings
 
@@ -29,15 +31,19 @@ class Pointer:
 
 
 class VisitData:
-    """Answers of one visit, by section key, plus the instrument results computed from them."""
+    """Answers of one visit, by section key, plus the instrument results computed from them and
+    the values derived from its dates (``derived.py``: age, months since each operation ...;
+    without ``derived``, those the answers alone give, so no age)."""
 
     def __init__(
         self,
         answers: Mapping[str, Mapping[str, Any]],
         results: Mapping[str, Result] | None = None,
+        derived: Derived | None = None,
     ) -> None:
         self.answers = answers
         self.results = dict(results or {})
+        self.derived = derived if derived is not None else derive(answers)
 
     def get(self, section: str, field: str, default: Any = None) -> Any:
         """A field's stored value; ``default`` when the section or field is absent or blank."""

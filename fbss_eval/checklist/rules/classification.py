@@ -46,13 +46,13 @@ def _prior_surgery(data: VisitData) -> Criterion:
 
 
 def _months_since_surgery(data: VisitData, today: date) -> tuple[float, str] | None:
-    months = as_number(data.get("surgical_history", "months_since_last"))
-    if months is not None:
-        return months, f"{months:g} months since the last operation"
+    """From the operation dates on the visit date (computed, never a stale answer); an old
+    visit's answer "months since the last operation" only when no operation has a date."""
     dates = [d for d in (as_date(row.get("date"))
                          for row in data.rows("surgical_history", "operations")) if d]
     if not dates:
-        return None
+        months = as_number(data.get("surgical_history", "months_since_last"))
+        return None if months is None else (months, f"{months:g} months since the last operation")
     visit = as_date(data.get("visit", "visit_date")) or today
     last = max(dates)
     months = round((visit - last).days / DAYS_PER_MONTH, 1)

@@ -34,7 +34,10 @@ ANSWERS = ("yes", "no", "unknown")
 
 def screen_answer(data: VisitData, key: str, age_over_55: bool | None = None) -> str | None:
     """A screen item's answer (yes / no / unknown, else None). For age over 55 a computed value
-    (``age_over_55``, from the birth date on the visit date) wins over the recorded answer."""
+    (``age_over_55``, else the visit's derived values: from the birth date on the visit date) wins
+    over an answer recorded before it was computed (checklist 2026.11.1)."""
+    if key == AGE_OVER_55 and age_over_55 is None and data.derived is not None:
+        age_over_55 = data.derived.age_over_55
     if key == AGE_OVER_55 and age_over_55 is not None:
         return "yes" if age_over_55 else "no"
     value = data.get(SECTION, key)

@@ -110,17 +110,18 @@ def _number(value: Any) -> float | None:
 
 
 def weeks_to_recurrence(row: Row, data: VisitData) -> tuple[float, str] | None:
-    """(weeks, how it was known): the pain-free interval when recorded, else the weeks from the
-    operation date to the onset of the current pain. None when neither is known."""
-    weeks = _number(row.get("pain_free_weeks"))
-    if weeks is not None:
-        return weeks, f"pain-free interval {_fmt(weeks)} weeks"
+    """(weeks, how it was known): the weeks from the operation date to the onset of the current
+    pain when both dates are known (computed, derived.py), else the pain-free interval recorded
+    (an old visit's answer, or an operation whose date is unknown). None when neither is known."""
     operated = parse_date(row.get("date"))
     onset = parse_date(data.get("surgical_history", "current_pain_onset"))
-    if operated is None or onset is None or onset < operated:
-        return None
-    weeks = (onset - operated).days / 7
-    return weeks, f"current pain began {_fmt(weeks)} weeks after the operation ({onset})"
+    if operated is not None and onset is not None and onset >= operated:
+        weeks = (onset - operated).days / 7
+        return weeks, f"current pain began {_fmt(weeks)} weeks after the operation ({onset})"
+    recorded = _number(row.get("pain_free_weeks"))
+    if recorded is not None:
+        return recorded, f"pain-free interval {_fmt(recorded)} weeks"
+    return None
 
 
 def _fmt(value: float) -> str:

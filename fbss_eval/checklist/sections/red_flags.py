@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..derived import AGE_OVER_55_ITEM
 from ..options import YES_NO_UNKNOWN
 from ..schema import Field
 from ..schema import Option
@@ -30,7 +31,7 @@ from ..schema import Section
 
 # The screen item that says whether the patient is over 55. Rules read it through
 # ``rules.red_flags.screen_answer``, which prefers a value computed from the birth date.
-AGE_OVER_55 = "rf_fx_age_over_55"
+AGE_OVER_55 = AGE_OVER_55_ITEM
 
 DOWNIE = "Downie et al., BMJ 2013;347:f7095"
 
@@ -108,7 +109,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
         (
             ("rf_fx_trauma", "Significant trauma"),
             ("rf_fx_osteoporosis_steroids", "Osteoporosis or systemic steroids"),
-            (AGE_OVER_55, "Age over 55"),
+            (AGE_OVER_55, "Age over 55 (computed from the date of birth)"),
         ),
         "Imaging (X-ray / CT).",
         DOWNIE,
@@ -167,7 +168,11 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
 )
 
 CONDITION_BY_KEY: dict[str, RedFlagCondition] = {cond.key: cond for cond in CONDITIONS}
-SCREEN_KEYS: tuple[str, ...] = tuple(key for cond in CONDITIONS for key, _ in cond.items)
+# Items that are facts of a stored date (derived.py): read by the rules, never asked.
+COMPUTED_ITEMS: frozenset[str] = frozenset({AGE_OVER_55})
+SCREEN_KEYS: tuple[str, ...] = tuple(
+    key for cond in CONDITIONS for key, _ in cond.items if key not in COMPUTED_ITEMS
+)
 ITEM_LABELS: dict[str, str] = {key: label for cond in CONDITIONS for key, label in cond.items}
 RISK_FACTOR_KEYS: frozenset[str] = frozenset(key for cond in CONDITIONS for key in cond.risk_factors)
 
@@ -197,6 +202,7 @@ def _screen_fields() -> tuple[Field, ...]:
         )
         for cond in CONDITIONS
         for key, label in cond.items
+        if key not in COMPUTED_ITEMS
     )
 
 

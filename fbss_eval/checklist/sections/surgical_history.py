@@ -1,7 +1,9 @@
 """Surgical history (reference 3.b): one row per lumbar operation, then summary fields.
 
 The index operation for the timing heuristic is the most recent one by date
-(``rules.timing.index_operation``).
+(``rules.timing.index_operation``). Time since each operation, months since the last one and the
+pain-free interval after it are computed from the dates on the visit date (``derived.py``), not
+asked: asked, they went stale when the section was carried forward to a later visit.
 """
 
 from __future__ import annotations
@@ -207,9 +209,10 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         min=0,
         max=5200,
         unit="weeks",
-        required=True,
         enable_when=_RELIEF,
-        hint="Weeks from the operation until the pain returned (timing heuristic, 3.b).",
+        hint="Weeks from the operation until the pain returned (timing heuristic, 3.b). For the "
+        "most recent operation it is computed from its date and the onset of the current pain "
+        "when both are recorded; enter it only when a date is not known.",
         column=5,
         heading="Pain-free interval",
     ),
@@ -247,17 +250,6 @@ SECTION = Section(
             max=50,
             required=True,
             hint="More operations, higher FBSS risk (OR 1.87, Inoue; reference 3.b).",
-            summary=True,
-        ),
-        Field(
-            "months_since_last",
-            "Months since the last operation",
-            "integer",
-            min=0,
-            max=1200,
-            unit="months",
-            required=True,
-            hint="ICD-11 chronic postsurgical pain needs >=3 months (reference 3.0).",
             summary=True,
         ),
         Field("current_pain_onset", "Onset of the current pain", "date", required=True),
