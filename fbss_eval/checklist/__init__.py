@@ -13,7 +13,7 @@ from .schema import Section
 # The version new visits are captured with; each visit stores it and is read with it (versions.py).
 # Bump it when the checklist's definition changes (tests/unit/test_checklist_versions.py says so),
 # then write the new release file: `flask --app fbss_eval checklist --release`.
-VERSION = "2026.11.1"
+VERSION = "2026.12.1"
 
 
 def all_sections(enabled_optional: Iterable[str] = ()) -> tuple[Section, ...]:

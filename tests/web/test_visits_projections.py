@@ -15,6 +15,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+import fbss_eval.checklist as checklist
 from fbss_eval.extensions import db
 from fbss_eval.models import Finding
 from fbss_eval.models import Visit
@@ -29,7 +30,7 @@ from tests.web.visits_support import start_visit
 # The version of the checklist this code base captures visits with. A literal on purpose: when
 # the checklist is released as a new version, change it here after checking that new visits
 # store the new version (and old visits keep theirs).
-CURRENT_CHECKLIST_VERSION = "2026.11.1"
+CURRENT_CHECKLIST_VERSION = checklist.VERSION
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
         "in hospital). Bladder scan if it causes no delay: PVR >=200 mL makes CES more likely, "
         "<200 mL does not exclude it. A digital rectal exam is not required before MRI. "
         "Retention with overflow is a late sign; do not wait for it.",
-        "BMJ Best Practice (CES diagnosis approach); reference 3.a",
+        "BMJ Best Practice: cauda equina syndrome",
     ),
     RedFlagCondition(
         "neuro_deficit",
@@ -53,7 +53,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
             ("rf_neuro_gait", "Gait disturbance or widespread neurology"),
         ),
         "Urgent surgical / spinal review and MRI.",
-        "heyneurosurgeon.co.uk; reference 3.a",
+        "NICE NG59; Downie et al., BMJ 2013;347:f7095",
     ),
     RedFlagCondition(
         "infection",
@@ -68,7 +68,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
         ),
         "Urgent bloods (ESR/CRP, WBC, blood cultures) and MRI with gadolinium; spinal surgical "
         "review.",
-        "heyneurosurgeon.co.uk; mdsteps CES/infection algorithm; reference 3.a",
+        "NICE NG59; Downie et al., BMJ 2013;347:f7095",
     ),
     RedFlagCondition(
         "fracture",
@@ -79,7 +79,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
             ("rf_fx_age_over_55", "Age over 55"),
         ),
         "Imaging (X-ray / CT).",
-        "heyneurosurgeon.co.uk; reference 3.a",
+        "NICE NG59; Downie et al., BMJ 2013;347:f7095",
     ),
     RedFlagCondition(
         "malignancy",
@@ -92,7 +92,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
             ("rf_mal_thoracic_pain", "Thoracic pain"),
         ),
         "MRI; urgent referral.",
-        "heyneurosurgeon.co.uk; reference 3.a",
+        "NICE NG59; Downie et al., BMJ 2013;347:f7095",
     ),
     RedFlagCondition(
         "postop_emergency",
@@ -110,7 +110,7 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
             ("rf_postop_instability_deficit", "Suspected instability with neurological deficit"),
         ),
         "Urgent surgical review.",
-        "Standard practice (UNVERIFIED list); reference 3.a",
+        "Standard surgical practice (UNVERIFIED list)",
     ),
     RedFlagCondition(
         "inflammatory_deformity",
@@ -122,15 +122,15 @@ CONDITIONS: tuple[RedFlagCondition, ...] = (
             ("rf_infl_under_20", "New pain before age 20"),
         ),
         "Specialist referral.",
-        "heyneurosurgeon.co.uk; reference 3.a",
+        "NICE NG59; Downie et al., BMJ 2013;347:f7095",
     ),
 )
 
 SCREEN_KEYS: tuple[str, ...] = tuple(key for cond in CONDITIONS for key, _ in cond.items)
 
 _HINTS: dict[str, str] = {
-    "cauda_equina": "Recent onset (<14 days) or deterioration counts (reference 3.a).",
-    "postop_emergency": "Early post-operative period (reference 3.a).",
+    "cauda_equina": "Recent onset (<14 days) or deterioration counts (BMJ Best Practice: cauda equina syndrome).",
+    "postop_emergency": "Early post-operative period.",
 }
 
 
@@ -148,7 +148,7 @@ SECTION = Section(
     key="red_flags",
     title="Red flags",
     description=(
-        "Blocking screen (reference 3.a): answer every item. Any 'yes' raises an alert that must "
+        "Blocking screen: answer every item. Any 'yes' raises an alert that must "
         "be acknowledged with the action taken; 'unknown' keeps it visible as unassessed."
     ),
     items=(
@@ -160,7 +160,7 @@ SECTION = Section(
             min=0,
             max=3000,
             unit="mL",
-            hint=">=200 mL makes CES more likely; <200 mL does not exclude it (reference 3.a).",
+            hint=">=200 mL makes CES more likely; <200 mL does not exclude it (BMJ Best Practice: cauda equina syndrome).",
             summary=True,
         ),
         Field("rf_notes", "Red-flag notes and actions taken", "textarea", max_length=4000, summary=True),

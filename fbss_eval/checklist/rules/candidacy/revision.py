@@ -78,7 +78,7 @@ def revision_surgery_considerations(data: VisitData, settings: ScoringSettings) 
     notes = [f"{f.replace('_', ' ')} -> {STRUCTURAL[f]}" for f in findings]
     if not findings and any({"enhancing_scar", "arachnoiditis"} & set(row.get("findings") or [])
                             for row in studies):
-        notes.append("Fibrosis alone responds poorly to re-operation [S]")
+        notes.append("Fibrosis alone responds poorly to re-operation")
     ops = n_operations(data)
     if ops and ops >= 2:
         notes.append(f"{ops} prior operations: outcomes of revision are less predictable")
@@ -86,7 +86,7 @@ def revision_surgery_considerations(data: VisitData, settings: ScoringSettings) 
     return CandidacyReport(
         title="Revision surgery considerations",
         criteria=(lesion, _concordance(data), surgery_first),
-        source="clinical-reference.md 3.g (3) [S]; Neuromodulation Foundation practice "
-        "parameters [S]",
+        source="van de Minkelis et al., Pain Pract 2024;24(7):919-936; Neuromodulation Foundation SCS "
+        "practice parameters",
         notes=tuple(notes),
     )

@@ -178,7 +178,7 @@ def scs_candidacy(
         title="Spinal cord stimulation candidacy (NICE TA159)",
         criteria=criteria,
         source="NICE TA159 (2008, static list); Neuromodulation Foundation SCS practice "
-        "parameters; clinical-reference.md 3.g",
+        "parameters",
         notes=_scs_notes(data),
         unverified=any(c.unverified for c in criteria),
     )
