@@ -151,7 +151,8 @@ SECTION = Section(
     title="Diagnostic blocks",
     description=(
         "Diagnostic and prognostic blocks and provocation discography, with relief and "
-        "concordance; the app applies the published positivity criterion of each block (Cohen et al. 2020; Katz 2003; Liliang 2011)."
+        "concordance; the app applies the published positivity criterion of each block "
+        "(Cohen et al. 2020; Katz 2003; Liliang 2011)."
     ),
     items=(
         Field("blocks_status", "Diagnostic blocks", "choice", options=STATUS, required=True, summary=True),

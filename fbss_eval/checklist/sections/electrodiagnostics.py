@@ -78,7 +78,8 @@ SECTION = Section(
     title="EMG / nerve conduction",
     description=(
         "EMG/NCS confirm a physiological radiculopathy, separate it from neuropathy or "
-        "entrapment and assess new weakness; EMG is specific, MRI sensitive (Barr, Electrodiagnosis of lumbar radiculopathy)."
+        "entrapment and assess new weakness; EMG is specific, MRI sensitive (Barr, "
+        "Electrodiagnosis of lumbar radiculopathy)."
     ),
     items=(
         Field("emg_status", "EMG / NCS", "choice", options=STATUS, required=True, summary=True),

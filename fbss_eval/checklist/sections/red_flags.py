@@ -160,7 +160,8 @@ SECTION = Section(
             min=0,
             max=3000,
             unit="mL",
-            hint=">=200 mL makes CES more likely; <200 mL does not exclude it (BMJ Best Practice: cauda equina syndrome).",
+            hint=">=200 mL makes CES more likely; <200 mL does not exclude it (BMJ Best Practice: "
+            "cauda equina syndrome).",
             summary=True,
         ),
         Field("rf_notes", "Red-flag notes and actions taken", "textarea", max_length=4000, summary=True),
