@@ -10,6 +10,9 @@ from .schema import Field
 
 # Units printed without a space ("70%", "7/10").
 _TIGHT_UNITS = ("%", "/10")
+# Units of time written in the plural, printed in the singular for exactly 1 ("1 week").
+_SINGULAR = {"weeks": "week", "months": "month", "days": "day", "hours": "hour", "years": "year"}
+
 
 def number(value: float | int) -> str:
     """A number as a clinician writes it: no trailing ``.0``."""
@@ -28,6 +31,7 @@ def format_value(field: Field, value: Any) -> str:
     if field.type in ("integer", "decimal") and isinstance(value, int | float) and not isinstance(value, bool):
         text = number(value)
         if field.unit:
-            text += field.unit if field.unit in _TIGHT_UNITS else f" {field.unit}"
+            unit = _SINGULAR.get(field.unit, field.unit) if value == 1 else field.unit
+            text += unit if unit in _TIGHT_UNITS else f" {unit}"
         return text
     return str(value)

@@ -18,6 +18,7 @@ visit's pages and its stored projections are.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -79,7 +80,7 @@ HEADLINE_NRS = (
     ("leg_nrs_now", "leg_nrs_avg", "Leg pain"),
 )
 HEADLINE_INSTRUMENTS = ("odi", "phq9", "gad7", "dn4", "paindetect")
-SCORE_SUFFIX = {"odi": "%", "phq9": "/27", "gad7": "/21", "paindetect": "/38"}
+SCORE_SUFFIX = {"odi": "%", "phq9": "/27", "gad7": "/21", "dn4": "/10", "paindetect": "/38"}
 # Trend panels: (title, axis maximum, ((score key, legend), ...)).
 TREND_PANELS: tuple[tuple[str, float, tuple[tuple[str, str], ...]], ...] = (
     ("Pain now (NRS 0-10)", 10, (("back_nrs_now", "Back"), ("leg_nrs_now", "Leg"))),
@@ -131,7 +132,8 @@ def build_visit_report(visit: Visit, generated_at: datetime | None = None, *, fu
         extra_sections=tuple(s.key for s in sections if not s.instrument and s.key not in PLACED),
         neuro=parts.neuro_grid(by_key.get("examination"), recorded.get("examination", {})),
         blocks=parts.blocks(by_key.get("blocks"), recorded.get("blocks", {}), settings),
-        instruments=tuple(_instrument(s, rows.get(s.key), evaluation.results.get(s.instrument or ""))
+        instruments=tuple(_instrument(s, rows.get(s.key), evaluation.results.get(s.instrument or ""),
+                                      recorded.get(s.key) if full else None)
                           for s in sections if s.instrument),
         differential=tuple(r for r in weighed if not parts.plainly_unlikely(r, full=full)),
         unlikely=tuple(r.category for r in weighed if parts.plainly_unlikely(r, full=full)),
@@ -298,12 +300,16 @@ def _key_facts(
     return tuple(facts)
 
 
-def _instrument(section: Section, row: VisitSection | None, result: Result | None) -> InstrumentInfo:
+def _instrument(
+    section: Section, row: VisitSection | None, result: Result | None, answers: Mapping[str, Any] | None
+) -> InstrumentInfo:
+    """An instrument's score; with ``answers`` (the full record) its item answers too."""
     instrument = INSTRUMENTS[section.instrument or ""]
     note = _not_assessed(row)
     if note is not None:
         return parts.instrument_info(instrument, None, note)
-    return parts.instrument_info(instrument, result, None if result else "Not recorded")
+    info = parts.instrument_info(instrument, result, None if result else "Not recorded")
+    return replace(info, items=parts.item_answers(instrument, answers)) if answers else info
 
 
 def _candidacy(evaluation: Evaluation, plan: Mapping[str, Any]) -> tuple[CandidacyInfo, ...]:

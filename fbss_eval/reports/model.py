@@ -171,6 +171,9 @@ class InstrumentInfo:
     source: str
     state: str  # scored / not_scored / not_assessed / not_recorded
     note: str | None
+    # The full record's answers, item by item ("Neutral label: answer (item score)"), context
+    # fields first; empty in the summary. Neutral labels only: no licensed item text.
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

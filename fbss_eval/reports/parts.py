@@ -179,6 +179,23 @@ def instrument_info(instrument: Instrument, result: Result | None, note: str | N
     )
 
 
+def item_answers(instrument: Instrument, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every answered field of an instrument, context fields then items, as "Label: answer",
+    the item's score in brackets unless the option label already shows it."""
+    out: list[str] = []
+    for field in instrument.extra_fields + instrument.items:
+        if field.key not in answers:
+            continue
+        text = format_value(field, answers[field.key])
+        option = field.option(str(answers[field.key])) if field.type == "choice" else None
+        if option is not None and option.score is not None and field in instrument.items:
+            score = number(option.score)
+            if not (text.startswith(score) or f"({score})" in text):
+                text += f" ({score})"
+        out.append(f"{field.label}: {text}")
+    return tuple(out)
+
+
 # --- differential and pointers ---------------------------------------------------------------
 
 def pointer_info(pointer: Pointer) -> PointerInfo:
@@ -316,9 +333,11 @@ def with_derived(report: SectionReport, derived: Derived) -> SectionReport:
 
 def summarised(report: SectionReport, mode: SummaryMode) -> SectionReport:
     """A section's report with only the answers the summary prints (every one, or the lines of
-    fields marked ``summary``, by the section's ``mode``), and the count of the rest."""
+    fields marked ``summary``, by the section's ``mode``), and the count of the rest. Free text
+    (a ``textarea`` field: a note, a report, a summary) is always printed, in full: notes are
+    what a colleague reads first."""
     if mode == "all":
         return report
-    kept = tuple(line for line in report.lines if line.summary)
+    kept = tuple(line for line in report.lines if line.summary or line.long)
     return replace(report, lines=kept, omitted=len(report.lines) - len(kept))
 

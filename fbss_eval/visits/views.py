@@ -32,6 +32,7 @@ from ..forms.builder import row_answers
 from ..forms.builder import section_form_class
 from ..forms.fields import row_index
 from ..models import Visit
+from ..reports.build import build_visit_report
 from ..security import restored_form_data
 from ..security import safe_next
 from ..services import carry_forward as carry
@@ -89,7 +90,9 @@ def summary(visit_id: int) -> str:
     visit = _visit_or_404(visit_id)
     record_access("visit", visit.id)
     ctx = visit_context(visit)
-    return render_template("visits/summary.html", evaluation=service.evaluation_of(visit, ctx["rows"]), **ctx)
+    # The conclusions come from the report the PDF prints, so screen and PDF say the same.
+    return render_template("visits/summary.html", evaluation=service.evaluation_of(visit, ctx["rows"]),
+                           report=build_visit_report(visit), **ctx)
 
 
 @bp.route("/visits/<int:visit_id>/sections/<key>", methods=["GET", "POST"])

@@ -53,8 +53,9 @@ HEADLINE = (
     "PHQ-9 19/27 Moderately severe depression",
     # GAD-7 (2.5): 2+2+2+1+1+1+1 = 10 -> 10-14 moderate.
     "GAD-7 10/21 Moderate anxiety",
-    # DN4 (2.6): interview 1+0+1+1+0+0+0 = 3, exam 1+0+0 = 1, total 4 -> >= 4 positive.
-    "DN4 4 DN4 4/10 — positive",
+    # DN4 (2.6): interview 1+0+1+1+0+0+0 = 3, exam 1+0+0 = 1, total 4 -> >= 4 positive (the score
+    # once, out of 10: not "DN4 4 / DN4 4/10").
+    "DN4 4/10 Positive",
     # painDETECT (2.7): 3+3+2+2+1+3+2 = 16, course with attacks -1, radiating +2 -> 17 -> 13-18 unclear.
     "painDETECT 17/38 Unclear: a neuropathic component may be present",
 )
@@ -63,7 +64,7 @@ INSTRUMENT_LINES = (
     "ODI 40 Moderate disability (raw sum 20) Items answered 10/10",
     "PHQ-9 19 Moderately severe depression Items answered 9/9",
     "GAD-7 10 Moderate anxiety Items answered 7/7",
-    "DN4 4 DN4 4/10 — positive (interview 3, examination 1) Items answered 10/10",
+    "DN4 4 Positive (interview 3, examination 1) Items answered 10/10",
     "painDETECT 17 Unclear: a neuropathic component may be present (symptoms 16, course -1, radiating 2)",
     "STarT Back — Not assessed: Patient declined",
 )
@@ -132,7 +133,8 @@ def test_the_summary_prints_its_chosen_answers_and_counts_the_rest(complete: Ren
         whole = record.report.sections[key]
         if section.state != "recorded":
             continue
-        kept = [line for line in whole.lines if key not in marked or line.summary]
+        # Free text (a note, a report) is printed in the summary too, whatever the section's mode.
+        kept = [line for line in whole.lines if key not in marked or line.summary or line.long]
         assert section.lines == tuple(kept), key
         assert section.omitted == len(whole.lines) - len(kept), key
         # The same tables (the summary may print one as a list: ``listed``).
@@ -151,8 +153,11 @@ def test_the_summary_prints_its_chosen_answers_and_counts_the_rest(complete: Ren
         left_out += section.omitted
     assert not absent
     assert left_out > 20, "the summary is shorter than the record"
-    # An answer the summary leaves out: the examination's notes, printed in the record only.
-    assert "Sample examination notes" not in complete.text
+    # An answer the summary leaves out: paraspinal tenderness, printed in the record only;
+    # the examination's notes are printed in both.
+    assert "Paraspinal tenderness" not in complete.text
+    assert "Paraspinal tenderness" in record.text
+    assert "Sample examination notes" in complete.text
     assert "Sample examination notes" in record.text
 
 

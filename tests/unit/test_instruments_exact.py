@@ -145,7 +145,7 @@ def test_rmdq_nothing_answered() -> None:
 def test_dn4_results_in_full() -> None:
     # interview Y,N,Y,Y,N,N,N (3) + exam Y,N,N (1) = 4 -> positive
     assert score("dn4", dn4_answers("YNYYNNN", "YNN")) == Result(
-        instrument="dn4", score=4, band="positive", band_label="DN4 4/10 — positive",
+        instrument="dn4", score=4, band="positive", band_label="Positive",
         n_answered=10, n_items=10, subscores={"interview": 3, "examination": 1},
         notes=("DN4 4/10 — positive (cut-off >= 4)", "DN4-interview 3/7 — positive (cut-off >= 3)"),
         positive=True)

@@ -14,6 +14,7 @@ import dataclasses
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -35,7 +36,9 @@ from tests.web.visits_support import section_url
 from tests.web.visits_support import start_visit
 from tests.web.visits_support import stored
 
-OLD_VERSION = checklist.VERSION  # the version visits are captured with before the test releases one
+# The version a visit is captured with before the test releases a new one: the current one
+# (never hard-coded: it changes with every checklist release).
+OLD_VERSION = checklist.VERSION
 NEW_VERSION = "2099.1.1"
 OLD_GAIT_LABEL = "Gait"
 NEW_GAIT_LABEL = "Walking pattern observed"
@@ -124,11 +127,12 @@ def squashed(text: str) -> str:
 def test_a_started_visit_stores_the_current_checklist_version(as_clinician, patient):
     visit_id = start_visit(as_clinician, patient.id, days_ago(2))
     assert stored_version(visit_id) == checklist.VERSION
+    assert (Path(checklist.__file__).parent / "releases" / f"{checklist.VERSION}.json").is_file()
 
 
 def test_an_old_visit_reads_validates_and_prints_with_its_own_version(as_clinician, patient,
                                                                       release_new_version):
-    old_id = start_visit(as_clinician, patient.id, days_ago(30))  # captured with 2026.11.1
+    old_id = start_visit(as_clinician, patient.id, days_ago(30))  # captured with the current version
     assert stored_version(old_id) == OLD_VERSION
     release_new_version()
     new_id = start_visit(as_clinician, patient.id, days_ago(1), kind="follow_up")

@@ -218,7 +218,9 @@ def test_a_no_relief_operation_shows_its_pointer_on_the_differential_and_summary
         [text] = [t for t in texts if "No relief at all after the index operation" in t]
         assert "Operation 1 (2023-06-01, Microdiscectomy): immediate outcome 'unchanged'" in text, url
         assert "Current pain the same as before surgery" in text
-        assert "timing.no_relief" in text
+        # Its published source, not its rule id (issue 10: rule ids stay in the dictionary and the audit).
+        assert "Timing heuristic (Sebaaly et al., Asian Spine J 2018" in text
+        assert "timing.no_relief" not in text
     # the section it comes from shows it too; an improved outcome removes it
     assert "No relief at all" in visible_text(as_clinician.get(section_url(visit_id, "surgical_history")))
     data["operations-0-immediate_outcome"] = "improved"

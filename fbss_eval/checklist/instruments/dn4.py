@@ -118,7 +118,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     if positive != (interview >= INTERVIEW_CUTOFF):
         notes.append("DN4/10 and DN4-interview disagree; DN4/10 (with examination) applies")
     return scored(KEY, full, n_answered=n_answered, n_items=n_items, subscores=subscores, notes=notes,
-                  band=("positive" if positive else "negative", f"DN4 {int(full)}/10 — {verdict}"), positive=positive)
+                  band=("positive" if positive else "negative", verdict.capitalize()), positive=positive)
 
 
 INSTRUMENT = Instrument(

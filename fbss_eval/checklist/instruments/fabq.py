@@ -72,7 +72,7 @@ INSTRUMENT = Instrument(
     version="FABQ-16",
     source="Waddell G, Newton M, Henderson I, Somerville D, Main CJ. Pain 1993;52:157-168",
     licence=(
-        "Waddell et al. 1993; listed as free (RehabMeasures), no licensing body found "
+        "Waddell et al. 1993; free to use as published; no licensing body found "
         "(UNVERIFIED). Item text not included — capture item scores"
     ),
     items=ITEMS,

@@ -50,10 +50,10 @@ _TITLES = {
     "discography": "Positive provocation discography",
 }
 _SOURCES = {
-    "mbb": "Cohen et al., Reg Anesth Pain Med 2020;45:424-467 (ASRA); reference 3.d",
-    "sij": "Katz 2003; Liliang 2011; reference 3.d",
-    "snrb": "Reference 3.d (specificity low: spread to adjacent roots / epidural space)",
-    "discography": "ISIS/IASP-type criteria (Spine Secrets); controversial; reference 3.d",
+    "mbb": "Cohen et al., Reg Anesth Pain Med 2020;45:424-467 (ASRA)",
+    "sij": "Katz et al. 2003; Liliang et al., Pain Med 2011",
+    "snrb": "Cohen et al., Reg Anesth Pain Med 2020 (specificity low: spread to adjacent roots / epidural space)",
+    "discography": "ISIS/IASP-type criteria (Spine Secrets, textbook); controversial (Carragee et al., Spine 2009)",
 }
 _TYPE_LABELS = {opt.value: opt.label for opt in BLOCK_TYPES}
 _LEVEL_LABELS = {opt.value: opt.label for opt in BLOCK_LEVELS}

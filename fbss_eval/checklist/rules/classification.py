@@ -126,7 +126,7 @@ def icd11_cpss_check(
         title="ICD-11 chronic pain after spinal surgery (CPSS, MG30.21) / PSPS-T2",
         criteria=criteria,
         source="ICD-11 MG30.21 chronic postsurgical pain; Christelis et al., Pain Med 2021 "
-        "(PSPS); clinical-reference.md 3.0",
+        "(PSPS), 22(4):807-818",
         notes=("PSPS-T2 is a proposed term; ICD-11's title is chronic pain after spinal surgery",
                "The postsurgical aetiology should be highly probable; pain continuing from a "
                "pre-existing problem does not count"),

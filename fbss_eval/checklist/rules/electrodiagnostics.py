@@ -19,7 +19,7 @@ from .timing import describe_operation
 from .timing import last_operation_before
 from .timing import parse_date
 
-SOURCE = "EMG/NCS, clinical-reference.md 3.d (Barr; Spine Secrets)"
+SOURCE = "EMG/NCS: Barr, Electrodiagnosis of lumbar radiculopathy; Spine Secrets (textbook)"
 _ROOT_LABELS = {opt.value: opt.label for opt in ROOTS}
 PRE_EXISTING_DAYS = 14  # first 10-14 post-op days: only pre-existing changes
 
@@ -95,5 +95,5 @@ def neuropathy_or_entrapment(data: VisitData, settings: ScoringSettings) -> Iter
             title="NCS: peripheral neuropathy or entrapment (non-spinal mimic)",
             suggests=("non_spinal",),
             reasons=tuple(reasons),
-            source=SOURCE + "; reference 3.e (non-spinal mimics)",
+            source=SOURCE + "; Waguespack et al., Pain Med 2002 (non-spinal mimics)",
         )

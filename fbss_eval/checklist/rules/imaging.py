@@ -45,7 +45,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
         "Imaging shows a recurrent / residual disc",
         ("recurrent_herniation",),
         ("recurrent_herniation",),
-        "Gd-MRI: non-enhancing disc +- rim (Hueftle 1988); reference 3.c, 3.e",
+        "Gd-MRI: non-enhancing disc +- rim (Hueftle et al., Radiology 1988;167:817-824)",
     ),
     FindingRule(
         "imaging.epidural_fibrosis",
@@ -53,42 +53,42 @@ FINDING_RULES: tuple[FindingRule, ...] = (
         ("enhancing_scar", "arachnoiditis"),
         ("epidural_fibrosis",),
         "Gd-MRI enhancing scar / clumped roots; the amount of scar does not correlate "
-        "with sciatica (Annertz 1995); reference 3.c, 3.e",
+        "with sciatica (Annertz et al., Spine 1995)",
     ),
     FindingRule(
         "imaging.central_stenosis",
         "Imaging shows central stenosis",
         ("central_stenosis",),
         ("central_stenosis",),
-        "Reference 3.c, 3.e",
+        "MRI / CT (Waguespack et al., Pain Med 2002)",
     ),
     FindingRule(
         "imaging.foraminal_stenosis",
         "Imaging shows foraminal / lateral-recess stenosis",
         ("foraminal_stenosis",),
         ("foraminal_stenosis",),
-        "Reference 3.c, 3.e",
+        "MRI / CT (Waguespack et al., Pain Med 2002)",
     ),
     FindingRule(
         "imaging.adjacent_segment",
         "Imaging shows adjacent-segment degeneration",
         ("adjacent_degeneration",),
         ("adjacent_segment",),
-        "Reference 3.c, 3.e",
+        "MRI / CT (Waguespack et al., Pain Med 2002)",
     ),
     FindingRule(
         "imaging.discogenic",
         "Imaging shows a degenerate or torn disc",
         ("annular_tear", "modic", "disc_degeneration"),
         ("discogenic",),
-        "MRI degeneration / Modic change / HIZ; reference 3.e",
+        "MRI degeneration / Modic change / HIZ (Waguespack et al., Pain Med 2002)",
     ),
     FindingRule(
         "imaging.pseudarthrosis_hardware",
         "Imaging shows pseudarthrosis or hardware failure",
         ("pseudarthrosis", "hardware_loosening", "hardware_breakage"),
         ("pseudarthrosis_hardware",),
-        "CT: no bridging bone, screw loosening / breakage (criteria UNVERIFIED); reference 3.c",
+        "CT: no bridging bone, screw loosening / breakage (criteria UNVERIFIED)",
         unverified=True,
     ),
     FindingRule(
@@ -96,14 +96,14 @@ FINDING_RULES: tuple[FindingRule, ...] = (
         "Imaging shows hardware malposition",
         ("hardware_malposition",),
         ("hardware_malposition",),
-        "CT screw breach; reference 3.c, 3.e",
+        "CT screw breach (Waguespack et al., Pain Med 2002)",
     ),
     FindingRule(
         "imaging.instability",
         "Imaging shows instability",
         ("instability",),
         ("instability",),
-        "Flexion-extension films: no validated threshold (Hipp 2023); reference 3.c",
+        "Flexion-extension films: no validated threshold (Hipp et al. 2023, preprint)",
         unverified=True,
     ),
     FindingRule(
@@ -111,14 +111,14 @@ FINDING_RULES: tuple[FindingRule, ...] = (
         "Imaging suggests infection: treat as a red flag",
         ("infection",),
         ("infection",),
-        "Gd-MRI, bloods; reference 3.a, 3.c",
+        "Gd-MRI, bloods (NICE NG59; BMJ Best Practice)",
     ),
     FindingRule(
         "imaging.sagittal_imbalance",
         "Imaging shows sagittal imbalance",
         ("sagittal_imbalance",),
         ("sagittal_imbalance",),
-        "Standing full-length spine radiograph (Sebaaly 2018); reference 3.c",
+        "Standing full-length spine radiograph (Sebaaly et al., Asian Spine J 2018)",
     ),
 )
 
@@ -224,5 +224,5 @@ def sij_after_fusion(data: VisitData, settings: ScoringSettings) -> Iterator[Poi
         suggests=("sij",),
         reasons=tuple(reasons),
         source="Katz et al. 2003 (SIJ the cause in 32% after lumbosacral fusion); Liliang 2011; "
-        "reference 3.d, 3.e",
+        "Pain Med 2011",
     )

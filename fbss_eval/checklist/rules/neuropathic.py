@@ -20,7 +20,7 @@ CAVEAT = (
     "not tell root compression, root injury and fibrosis apart"
 )
 SOURCE = (
-    "clinical-reference.md 2.6-2.8, 3.e: DN4 (Bouhassira 2005), painDETECT (Freynhagen 2006), "
+    "DN4 (Bouhassira et al., Pain 2005), painDETECT (Freynhagen et al., Curr Med Res Opin 2006), "
     "LANSS (Bennett 2001)"
 )
 DN4_CUTOFF = 4

@@ -84,7 +84,8 @@ def questionnaires(data: VisitData, settings: ScoringSettings) -> Iterator[Point
             title="Psychological distress or fear-avoidance on questionnaires",
             suggests=SUGGESTS,
             reasons=tuple(found),
-            source="clinical-reference.md 2.4, 2.5, 2.9-2.12, 3.f",
+            source="PHQ-9 (Kroenke 2001), GAD-7 (Spitzer 2006), PCS (Sullivan 1995), FABQ (Waddell 1993), "
+            "TSK (Woby 2005), STarT Back (Hill 2008); yellow flags (Nicholas et al., Phys Ther 2011)",
             unverified=unverified,
         )
 
@@ -120,8 +121,7 @@ def yellow_flags(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer
             title=f"{len(flags)} psychosocial yellow flag{'s' if len(flags) > 1 else ''}",
             suggests=SUGGESTS,
             reasons=tuple(flags),
-            source="Kendall et al. 1997 (NZ yellow flags); Nicholas et al., Phys Ther 2011; "
-            "reference 3.f",
+            source="Kendall et al. 1997 (NZ yellow flags); Nicholas et al., Phys Ther 2011",
         )
 
 
@@ -138,7 +138,7 @@ def compensation(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer
                 "Compensation / litigation recorded: " + ", ".join(found),
                 "Compensation is associated with an unsatisfactory surgical outcome (RR 2.12)",
             ),
-            source="Meta-analysis of 31 studies, Spine J 2015;15(12):2564-2573; reference 3.f",
+            source="Meta-analysis of 31 studies, Spine J 2015;15(12):2564-2573",
         )
 
 
@@ -169,8 +169,7 @@ def smoking(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer]:
         title="Current smoker",
         suggests=suggests,
         reasons=tuple(reasons),
-        source="Prasarn 2012; ISSLS textbook (smoking and recurrent herniation); reference 3.e, "
-        "3.f",
+        source="Prasarn et al. 2012; ISSLS textbook (smoking and recurrent herniation)",
     )
 
 
@@ -189,5 +188,5 @@ def obesity(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer]:
             "Obesity is a risk factor for a poor outcome; BMI >= 30 was linked to reherniation "
             "in one study",
         ),
-        source="reference 3.f (obesity [S])",
+        source="Reherniation after discectomy and BMI >= 30 (single study; ISSLS textbook)",
     )

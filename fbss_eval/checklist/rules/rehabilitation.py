@@ -89,6 +89,6 @@ def inadequate_rehab(data: VisitData, settings: ScoringSettings) -> Iterator[Poi
         title="Rehabilitation may have been inadequate",
         suggests=("inadequate_rehab",),
         reasons=tuple(reasons),
-        source="design.md section 7; clinical-reference.md 3.g (graded exercise, physiotherapy)",
+        source="NICE NG59 (exercise, psychological therapy with exercise); van de Minkelis et al., Pain Pract 2024",
         unverified=unverified,
     )

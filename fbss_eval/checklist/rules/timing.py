@@ -24,7 +24,7 @@ from .base import VisitData
 from .base import rule
 
 SOURCE = (
-    "Timing heuristic, clinical-reference.md 3.b (Sebaaly et al. 2018; van de Minkelis et al. "
+    "Timing heuristic (Sebaaly et al., Asian Spine J 2018; van de Minkelis et al. "
     "2024; Baber & Erdek 2016): a teaching pattern, not a validated rule"
 )
 _PROCEDURE_LABELS = {opt.value: opt.label for opt in PROCEDURES}

@@ -141,7 +141,7 @@ BLOCK_FIELDS: tuple[Field, ...] = (
         options=YES_NO,
         enable_when=_DISCO,
         hint="Discography is controversial (false positives, possible harm; limited role "
-        "after fusion) (reference 3.d).",
+        "after fusion; Carragee et al., Spine 2009).",
     ),
     Field("notes", "Notes", "textarea", max_length=2000),
 )
@@ -151,7 +151,8 @@ SECTION = Section(
     title="Diagnostic blocks",
     description=(
         "Diagnostic and prognostic blocks and provocation discography, with relief and "
-        "concordance; the app applies the positivity criterion of reference 3.d."
+        "concordance; the app applies the published positivity criterion of each block "
+        "(Cohen et al. 2020; Katz 2003; Liliang 2011)."
     ),
     items=(
         Field("blocks_status", "Diagnostic blocks", "choice", options=STATUS, required=True, summary=True),

@@ -46,7 +46,7 @@ STUDY_FIELDS: tuple[Field, ...] = (
         required=True,
         hint="First 10-14 days post-op: only pre-existing changes; 3 weeks-4 months: "
         "reliable for a new lesion; 6-12 months after laminectomy: hard to interpret; defer "
-        "2-4 weeks after new symptoms (reference 3.d).",
+        "2-4 weeks after new symptoms (Spine Secrets, textbook).",
         column=1,
     ),
     Field("test", "Test", "choice", options=TESTS, required=True, column=2, heading="Test · roots · side"),
@@ -61,7 +61,7 @@ STUDY_FIELDS: tuple[Field, ...] = (
         required=True,
         enable_when=(EnableWhen("findings", "contains", "active_denervation"),),
         hint="After posterior lumbar surgery paraspinal EMG is unreliable (denervation in 96% "
-        "for years) (reference 3.d).",
+        "for years; Spine Secrets, textbook).",
     ),
     Field(
         "entrapment_nerve",
@@ -78,7 +78,8 @@ SECTION = Section(
     title="EMG / nerve conduction",
     description=(
         "EMG/NCS confirm a physiological radiculopathy, separate it from neuropathy or "
-        "entrapment and assess new weakness; EMG is specific, MRI sensitive (reference 3.d)."
+        "entrapment and assess new weakness; EMG is specific, MRI sensitive (Barr, "
+        "Electrodiagnosis of lumbar radiculopathy)."
     ),
     items=(
         Field("emg_status", "EMG / NCS", "choice", options=STATUS, required=True, summary=True),
@@ -89,8 +90,8 @@ SECTION = Section(
             min_rows=1,
             row_label="study",
             enable_when=(EnableWhen("emg_status", "eq", "done"),),
-            hint="Paraspinal EMG after posterior surgery is of no diagnostic value (reference "
-            "3.d).",
+            hint="Paraspinal EMG after posterior surgery is of no diagnostic value "
+            "(Spine Secrets, textbook).",
             summary_list=True,
         ),
         Field("emg_notes", "Notes", "textarea", max_length=4000),

@@ -147,7 +147,7 @@ SECTION = Section(
     title="Examination",
     description=(
         "Neurology by root and side, nerve tension, SIJ and facet provocation, non-organic "
-        "signs, gait and balance, and the non-spinal mimics (reference 3.e)."
+        "signs, gait and balance, and the non-spinal mimics."
     ),
     items=(
         *_root_fields(),
@@ -174,7 +174,7 @@ SECTION = Section(
             max=5,
             required=True,
             hint="Distraction, compression, thigh thrust, Gaenslen, sacral thrust. >=3 "
-            "positive supports SIJ pain (reference 3.e).",
+            "positive supports SIJ pain (Liliang et al., Pain Med 2011).",
             summary=True,
         ),
         Field(
@@ -182,7 +182,7 @@ SECTION = Section(
             "Unilateral pain below L5 / over the sacral sulcus",
             "choice",
             options=YES_NO_UNKNOWN,
-            hint="Liliang 2011 predictor (reference 3.e).",
+            hint="Liliang 2011 predictor.",
         ),
         Field(
             "facet_loading",
@@ -200,7 +200,7 @@ SECTION = Section(
             "choice",
             options=POSTURE,
             required=True,
-            hint="Forward lean / flat back: consider sagittal imbalance (reference 3.e).",
+            hint="Forward lean / flat back: consider sagittal imbalance.",
         ),
         Field(
             "waddell_signs",
@@ -210,7 +210,7 @@ SECTION = Section(
             max=5,
             required=True,
             hint="Tenderness, simulation, distraction, regional, over-reaction. A predominance "
-            "is a relative SCS contraindication (reference 3.g).",
+            "is a relative SCS contraindication (Neuromodulation Foundation SCS practice parameters).",
             summary=True,
         ),
         Field("gait", "Gait", "choice", options=GAIT, required=True, summary=True),
@@ -221,7 +221,7 @@ SECTION = Section(
             "choice",
             options=SIDED_RESULT,
             required=True,
-            hint="Hip OA is a non-spinal mimic (reference 3.e).",
+            hint="Hip OA is a non-spinal mimic.",
             summary=True,
         ),
         Field(
@@ -230,7 +230,7 @@ SECTION = Section(
             "choice",
             options=SIDED_RESULT,
             required=True,
-            hint="Vascular claudication mimic: check ABPI (reference 3.e).",
+            hint="Vascular claudication mimic: check ABPI.",
             summary=True,
         ),
         Field("abpi", "Ankle-brachial pressure index (lowest side)", "decimal", min=0, max=2),
@@ -239,7 +239,7 @@ SECTION = Section(
             "Peripheral neuropathy / entrapment signs",
             "multichoice",
             options=PERIPHERAL_NERVE,
-            hint="Non-spinal mimic: consider NCS (reference 3.d).",
+            hint="Non-spinal mimic: consider NCS.",
             summary=True,
         ),
         Field("exam_notes", "Examination notes", "textarea", max_length=4000),

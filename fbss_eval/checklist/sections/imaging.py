@@ -62,7 +62,7 @@ STUDY_FIELDS: tuple[Field, ...] = (
         required=True,
         hint="Gd-MRI: scar vs recurrent disc. CT: fusion, hardware. Flexion-extension: "
         "instability (no validated threshold). Standing full spine: sagittal balance. "
-        "SPECT/CT: active facets before MBB (reference 3.c).",
+        "SPECT/CT: active facets before MBB (Cohen et al. 2020).",
         column=2,
         heading="Modality · levels",
     ),
@@ -72,7 +72,7 @@ STUDY_FIELDS: tuple[Field, ...] = (
         "date",
         required=True,
         hint="The first weeks after surgery are hard to interpret (haematoma, oedema; about "
-        "a month) (reference 3.c).",
+        "a month).",
         column=1,
     ),
     Field("levels", "Levels", "multichoice", options=LEVELS, required=True, column=2),
@@ -83,7 +83,7 @@ STUDY_FIELDS: tuple[Field, ...] = (
         options=FINDINGS,
         required=True,
         hint="Scar enhances early and heterogeneously; disc does not enhance centrally. The "
-        "amount of scar does not correlate with sciatica (reference 3.c).",
+        "amount of scar does not correlate with sciatica (Hueftle 1988; Annertz 1995).",
         column=3,
     ),
     Field("reviewed", "Source", "choice", options=REVIEW),
@@ -95,7 +95,7 @@ SECTION = Section(
     title="Imaging and bloods",
     description=(
         "Imaging studies since the index operation (and earlier ones that matter), with their "
-        "findings, and infection bloods when indicated (reference 3.c)."
+        "findings, and infection bloods when indicated."
     ),
     items=(
         RepeatGroup(
@@ -104,7 +104,7 @@ SECTION = Section(
             STUDY_FIELDS,
             min_rows=1,
             row_label="study",
-            hint="Gd-MRI raises confidence mainly 6-18 months post-op (reference 3.c).",
+            hint="Gd-MRI raises confidence mainly 6-18 months post-op (Passavanti 2020).",
             summary_list=True,
         ),
         Field(
@@ -113,7 +113,7 @@ SECTION = Section(
             "choice",
             options=(Option("yes", "Yes"), Option("no", "No")),
             required=True,
-            hint="ESR/CRP, WBC, blood cultures when infection is suspected (reference 3.c).",
+            hint="ESR/CRP, WBC, blood cultures when infection is suspected.",
             summary=True,
         ),
         Field(

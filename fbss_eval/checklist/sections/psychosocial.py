@@ -96,7 +96,8 @@ SECTION = Section(
     key="psychosocial",
     title="Psychosocial and lifestyle",
     description=(
-        "Yellow flags, work and lifestyle risk factors for a poor outcome (reference 3.f). "
+        "Yellow flags, work and lifestyle risk factors for a poor outcome (Kendall et al. 1997; "
+        "Nicholas et al., Phys Ther 2011). "
         "Questionnaire scores (PHQ-9, GAD-7, PCS, FABQ, TSK, STarT Back) are taken from the "
         "instrument sections."
     ),

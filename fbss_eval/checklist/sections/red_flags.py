@@ -189,7 +189,7 @@ def _hint(cond: RedFlagCondition, key: str) -> str | None:
         return (f"Risk factor, not a red flag by itself: it raises the suspicion of {raises} "
                 f"({DOWNIE}).")
     if cond.key == "cauda_equina":
-        return "Recent onset (<14 days) or deterioration counts (BMJ Best Practice)."
+        return "Recent onset (<14 days) or deterioration counts (BMJ Best Practice: cauda equina syndrome)."
     if cond.key == "postop_emergency":
         return "Early post-operative period."
     return None
@@ -226,7 +226,8 @@ SECTION = Section(
             min=0,
             max=3000,
             unit="mL",
-            hint=">=200 mL makes CES more likely; <200 mL does not exclude it (BMJ Best Practice).",
+            hint=">=200 mL makes CES more likely; <200 mL does not exclude it (BMJ Best Practice: "
+            "cauda equina syndrome).",
             summary=True,
         ),
         Field(

@@ -130,7 +130,7 @@ OPERATION_FIELDS: tuple[Field, ...] = (
         min=0,
         max=100,
         unit="%",
-        hint="Pre-op symptom distribution (% back vs % leg), reference 3.b.",
+        hint="Pre-op symptom distribution (% back vs % leg).",
     ),
     Field("preop_side", "Pre-op side of leg pain", "choice", options=SIDES),
     Field("procedure", "Procedure", "choice", options=PROCEDURES, required=True,
@@ -223,7 +223,7 @@ SECTION = Section(
     key="surgical_history",
     title="Surgical history",
     description=(
-        "Every lumbar operation, oldest first, then the summary fields (reference 3.b). "
+        "Every lumbar operation, oldest first, then the summary fields. "
         "Review prior operative records where available."
     ),
     items=(
@@ -249,7 +249,7 @@ SECTION = Section(
             min=0,
             max=50,
             required=True,
-            hint="More operations, higher FBSS risk (OR 1.87, Inoue; reference 3.b).",
+            hint="More operations, higher FBSS risk (OR 1.87; Inoue et al., J Pain Res).",
             summary=True,
         ),
         Field("current_pain_onset", "Onset of the current pain", "date", required=True),
@@ -259,7 +259,7 @@ SECTION = Section(
             "choice",
             options=COMPENSATION,
             required=True,
-            hint="Compensation: RR 2.12 for unsatisfactory outcome (reference 3.f).",
+            hint="Compensation: RR 2.12 for unsatisfactory outcome (Spine J 2015;15:2564).",
             summary=True,
         ),
         Field(

@@ -103,7 +103,7 @@ SECTION = Section(
     title="Visit and pain profile",
     description=(
         "Visit type, the chief complaint and the current pain: back and leg NRS separately with "
-        "the recall period, distribution, symptoms and impact (reference 2.3, 3.b)."
+        "the recall period, distribution, symptoms and impact."
     ),
     items=(
         Field("visit_date", "Visit date", "date", required=True, own_layout=True),
@@ -116,7 +116,7 @@ SECTION = Section(
             "choice",
             options=NRS_RECALL,
             required=True,
-            hint="Store the recall period with the ratings (reference 2.3).",
+            hint="Store the recall period with the ratings.",
         ),
         _nrs("back_nrs_now", "Back pain now (NRS 0-10)"),
         _nrs("back_nrs_avg", "Back pain, average over the recall period", _AVG_ENABLED),
@@ -169,7 +169,7 @@ SECTION = Section(
             options=PAIN_VS_PREOP,
             required=True,
             hint="A different pain or a new location points away from the operated level "
-            "(reference 3.b, 3.e).",
+            "(Sebaaly et al., Asian Spine J 2018).",
             summary=True,
         ),
         Field(
@@ -178,7 +178,7 @@ SECTION = Section(
             "choice",
             options=PAIN_TIMING,
             required=True,
-            hint="Timing heuristic, reference 3.b; record dates in Surgical history.",
+            hint="Timing heuristic (Sebaaly et al. 2018); record dates in Surgical history.",
             summary=True,
         ),
         Field("symptoms", "Symptoms", "multichoice", options=SYMPTOMS, required=True, summary=True),

@@ -119,8 +119,8 @@ def biologic_disc_repair_candidacy(data: VisitData, settings: ScoringSettings,
     """Biologic disc repair (intra-annular fibrin injection): the source article's criteria, and
     no red flag left unaddressed."""
     goal = data.get("plan", "bdr_goal_avoid_revision")
-    notes = ["Criteria as named by the source article (design.md section 7); the evidence for "
-             "intra-annular fibrin injection is not reviewed in clinical-reference.md"]
+    notes = ["Criteria as named by a regenerative-spine clinic's overview of FBSS (not peer-reviewed); "
+             "the evidence for intra-annular fibrin injection has not been reviewed for this checklist"]
     structural = structural_findings(data)
     if structural:
         notes.append("Structural lesion on imaging (" + ", ".join(structural) + "): see the "
@@ -136,7 +136,7 @@ def biologic_disc_repair_candidacy(data: VisitData, settings: ScoringSettings,
     return CandidacyReport(
         title="Biologic disc repair (intra-annular fibrin injection) candidacy",
         criteria=criteria,
-        source="design.md section 7 (source article's candidacy criteria); UNVERIFIED",
+        source="Clinic overview of FBSS treatments (candidacy criteria, not peer-reviewed); UNVERIFIED",
         notes=tuple(notes),
         unverified=True,
         blocked_by=blocking_flags(data),

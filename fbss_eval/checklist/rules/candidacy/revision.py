@@ -81,7 +81,7 @@ def revision_surgery_considerations(data: VisitData, settings: ScoringSettings,
     notes = [f"{f.replace('_', ' ')} -> {STRUCTURAL[f]}" for f in findings]
     if not findings and any({"enhancing_scar", "arachnoiditis"} & set(row.get("findings") or [])
                             for row in studies):
-        notes.append("Fibrosis alone responds poorly to re-operation [S]")
+        notes.append("Fibrosis alone responds poorly to re-operation")
     ops = n_operations(data)
     if ops and ops >= 2:
         notes.append(f"{ops} prior operations: outcomes of revision are less predictable")
@@ -90,8 +90,8 @@ def revision_surgery_considerations(data: VisitData, settings: ScoringSettings,
         title="Revision surgery considerations",
         criteria=(red_flag_criterion(data, "address it before elective revision surgery", age_over_55),
                   lesion, _concordance(data), surgery_first),
-        source="clinical-reference.md 3.g (3) [S]; Neuromodulation Foundation practice "
-        "parameters [S]",
+        source="van de Minkelis et al., Pain Pract 2024;24(7):919-936; Neuromodulation Foundation SCS "
+        "practice parameters",
         notes=tuple(notes),
         blocked_by=blocking_flags(data),
     )
