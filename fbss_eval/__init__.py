@@ -107,9 +107,9 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
-    from .admin.tokens import bp as admin_tokens_bp
     from .admin import review_views  # noqa: F401 - its routes join the admin blueprint
     from .admin.exports import bp as admin_export_bp
+    from .admin.tokens import bp as admin_tokens_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .extensions import csrf

@@ -17,8 +17,8 @@ from ..services import audit_view
 from ..services import visit_export
 from ..services import visit_query
 from ..services.unit_of_work import unit_of_work
-from .forms import AuditFilterForm
 from .forms import FILTER_KEYS
+from .forms import AuditFilterForm
 from .forms import VisitFilterForm
 
 bp = Blueprint("admin_export", __name__)

@@ -35,12 +35,12 @@ from ..forms.base import BaseForm
 from ..forms.fields import IsoDateField
 from ..models import Role
 from ..models import VisitStatus
-from ..services.visit_query import SORTS
-from ..services.visit_query import VisitFilter
 from ..services.audit_query import AuditFilter
 from ..services.audit_query import patient_id_of
 from ..services.audit_view import ACTIONS
 from ..services.audit_view import ENTITIES
+from ..services.visit_query import SORTS
+from ..services.visit_query import VisitFilter
 
 ROLE_CHOICES = [SelectChoice(Role.CLINICIAN.value, "Clinician"), SelectChoice(Role.ADMIN.value, "Admin")]
 

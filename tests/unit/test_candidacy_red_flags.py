@@ -102,7 +102,8 @@ def test_an_incomplete_or_unknown_screen_leaves_the_criterion_unknown(key) -> No
     crit = _criterion(_evaluate({**NEGATIVE, "rf_inf_fever": "unknown"}).candidacy[key])
     assert (crit.status, crit.evidence) == ("unknown", "1 red-flag item(s) unknown")
     crit = _criterion(_evaluate({}).candidacy[key])
-    assert (crit.status, crit.evidence) == ("unknown", "red-flag screen incomplete: 29 item(s) unanswered")  # the age is computed
+    # 29 items asked: the age is computed from the date of birth
+    assert (crit.status, crit.evidence) == ("unknown", "red-flag screen incomplete: 29 item(s) unanswered")
 
 
 def test_icd11_reads_features_not_risk_factors() -> None:

@@ -210,7 +210,8 @@ def test_a_computed_age_wins_over_the_answer_given() -> None:
     assert red_flag_screen_complete(VisitData({"red_flags": values}))
     assert red_flag_screen_complete(VisitData({"red_flags": values}), age_over_55=False)
     (alert,) = red_flag_alerts(_screen(rf_fx_trauma="yes"), age_over_55=True)[:1]
-    assert alert.evidence == ("Significant trauma: yes", "Age over 55 (computed from the date of birth): yes (risk factor)")
+    assert alert.evidence == ("Significant trauma: yes",
+                              "Age over 55 (computed from the date of birth): yes (risk factor)")
 
 
 def test_unknown_is_answered_but_not_negative_and_warns() -> None:

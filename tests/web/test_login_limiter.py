@@ -20,8 +20,8 @@ from fbss_eval.extensions import db
 from fbss_eval.models import AuditEvent
 from fbss_eval.services.auth import LIMITED_MESSAGE
 from tests.conftest import IsolatedClient
-from tests.servers import redis_server
 from tests.conftest import login
+from tests.servers import redis_server
 from tests.web.conftest import login_response
 
 RATE = "3 per minute"

@@ -207,7 +207,8 @@ def test_the_filter_selects_visits_and_the_export_is_audited_with_it(admin, user
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "visits_export")
                                 .order_by(AuditEvent.id)).all()
     assert [e.changes for e in events] == [
-        {"filter": [None, {}]}, {"filter": [None, {"status": "draft", "date_from": "2026-02-01", "date_to": "2026-12-31"}]},
+        {"filter": [None, {}]},
+        {"filter": [None, {"status": "draft", "date_from": "2026-02-01", "date_to": "2026-12-31"}]},
         {"filter": [None, {"status": "signed"}]}]
     assert {e.username for e in events} == {"ada"}
 
