@@ -264,3 +264,22 @@ def test_the_fuzz_sends_every_filter_key() -> None:
     from tests.web.test_fuzz import QUERY_KEYS
 
     assert set(QUERY_KEYS["admin.visits"]) == {*FILTER_KEYS, "page"}
+
+
+def test_voided_visits_are_left_out_of_the_list_and_the_dashboard_unless_asked_for(
+        admin: FlaskClient, data: ReviewVisits, users: Any) -> None:
+    from fbss_eval.models import User
+    from fbss_eval.models import Visit
+    from fbss_eval.services.voiding import void_visit
+
+    visit = db.session.get(Visit, data.b.id)
+    void_visit(visit, db.session.get(User, users.admin.id), "Duplicate started in error")
+    db.session.commit()
+    assert listed(admin) == [data.d.id, data.c.id, data.a.id]
+    assert listed(admin, include_voided="y") == [data.d.id, data.b.id, data.c.id, data.a.id]
+    assert listed(admin, status="voided") == [data.b.id]
+    assert listed(admin, status="draft") == [data.d.id, data.a.id]
+    # The dashboard counts it apart from the drafts, and its links lead to lists without it.
+    page = soup(admin.get("/admin/"))
+    assert page.find(id="fig-status-draft").get_text(strip=True) == "2"
+    assert page.find(id="fig-status-voided").get_text(strip=True) == "1"
