@@ -7,6 +7,9 @@ The CSV zip download of the same filtered list (issue 12, item 5) continues from
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from datetime import date
 from datetime import timedelta
 from typing import Any
@@ -50,7 +53,7 @@ def overdue_drafts_list(page: Any) -> str:
 
 def test_admin_filters_unsigned_drafts_opens_one_and_follows_a_missing_item_to_its_field(page, live_server):  # type: ignore[no-untyped-def]
     old_id, new_id = seed_overdue_and_recent_draft(live_server)
-    overdue_drafts_list(page)
+    list_url = overdue_drafts_list(page)
     assert page.locator(f'tr[data-visit-id="{old_id}"]').is_visible()
     assert page.locator(f'tr[data-visit-id="{new_id}"]').count() == 0
 
@@ -71,3 +74,15 @@ def test_admin_filters_unsigned_drafts_opens_one_and_follows_a_missing_item_to_i
     assert page.get_by_label("Chief complaint").input_value() == ""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-missing-item.png"))
+
+    # back to the filtered list: its CSV zip holds the overdue draft and not the recent one
+    page.goto(list_url)
+    with page.expect_download() as info:
+        page.locator("#export-csv").click()
+    download = info.value
+    assert download.suggested_filename.startswith("fbss-visits-")
+    assert download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.path()) as archive:
+        assert {"visits.csv", "data_dictionary.csv"} <= set(archive.namelist())
+        rows = list(csv.DictReader(io.TextIOWrapper(archive.open("visits.csv"), encoding="utf-8")))
+    assert [row["visit_id"] for row in rows] == [str(old_id)]

@@ -37,12 +37,14 @@ def clinician_pages(record: dict[str, int]) -> list[str]:
     visit, patient = record["visit"], record["patient"]
     pages = ["/", "/?q=Okafor", "/patients/new", f"/patients/{patient}", f"/patients/{patient}/edit",
              f"/patients/{patient}/visits/new", "/account/password", f"/visits/{visit}",
-             f"/visits/{visit}/sign"]
+             f"/visits/{visit}/sign", f"/visits/{visit}/completeness", f"/visits/{visit}/void",
+             f"/visits/{visit}/history"]
     pages += [f"/visits/{visit}/sections/{section.key}" for section in all_sections()]
     return pages
 
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit"]
+ADMIN_PAGES = ["/admin/", "/admin/visits", "/admin/visits?status=draft&sort=least_complete", "/admin/users",
+               "/admin/users/new", "/admin/audit", "/admin/tokens"]
 
 
 def _assert_clean(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
