@@ -25,6 +25,7 @@ from fbss_eval.models import Base
 from fbss_eval.models import VisitAlert
 from fbss_eval.models import VisitRevision
 from fbss_eval.models import VisitSection
+from fbss_eval.models.api_token import ApiToken
 from fbss_eval.services import visits as visit_service
 from tests.web.conftest import make_patient
 
@@ -42,6 +43,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("user", "ck_user_role_valid"): Case(
         allowed="role = 'admin'",
         refused=("role = 'superuser'", "role = ''", "role = 'Admin'"),
+    ),
+    ("api_token", "ck_api_token_scope_valid"): Case(
+        allowed="scope = 'read'",
+        refused=("scope = 'write'", "scope = ''", "scope = 'Read'", "scope = 'admin'"),
     ),
     ("patient", "ck_patient_sex_valid"): Case(
         allowed="sex = 'unknown'",
@@ -119,6 +124,7 @@ def test_the_models_have_the_check_constraints_the_cases_were_written_for():
     """The list itself, spelled out: losing a constraint from a model fails here too."""
     assert model_check_constraints() == {
         ("user", "ck_user_role_valid"),
+        ("api_token", "ck_api_token_scope_valid"),
         ("patient", "ck_patient_sex_valid"),
         ("visit", "ck_visit_status_valid"),
         ("visit", "ck_visit_signed_has_signer"),
@@ -177,9 +183,13 @@ def rows(app, users, visit_triggers_off) -> dict[str, int]:
                              summary_pdf=b"%PDF", summary_pdf_sha256="0" * 64, record_pdf=b"%PDF",
                              record_pdf_sha256="0" * 64)
     db.session.add(revision)
+    token = ApiToken(name="constraint probe", token_hash="1" * 64, scope="read-write",
+                     user_id=users.clinician.id, created_by_id=users.admin.id)
+    db.session.add(token)
     db.session.commit()
     return {"user": users.clinician.id, "patient": patient.id, "visit": visit.id,
-            "visit_section": section.id, "alert": alert.id, "visit_revision": revision.id}
+            "visit_section": section.id, "alert": alert.id, "visit_revision": revision.id,
+            "api_token": token.id}
 
 
 def _update(table: str, assignments: str, row_id: int, user_id: int) -> None:

@@ -46,7 +46,7 @@ def test_the_summary_shows_the_clinicians_conclusions(app, client, users):
     assert facts["Working classification of the pain"] == "Neurologic (compression, root injury, neuropathic)"
     assert facts["Plan"] == "Evaluate for spinal cord stimulation (incl. high-frequency / DRG), Pain psychology / CBT"
     # NICE TA159: 10 criteria met, the trial not yet done -> unknown.
-    assert facts["SCS candidacy (NICE TA159)"] == "Unknown (1 of 11 criteria unknown)"
+    assert facts["SCS candidacy (NICE TA159)"] == "Unknown (1 of 12 criteria unknown)"
     assert facts["Chief complaint"] == given.CHIEF_COMPLAINT
     assert facts["Differential summary"] == "Predominantly neuropathic S1 pain after revision fusion"
     # The plan's answers: follow-up and the clinician's summary.
@@ -83,7 +83,7 @@ def test_screen_and_pdf_say_the_same(app, client, users):
     printed = _flat("".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.data)).pages))
     for phrase in ("Working conclusion", "Predominantly neuropathic pain", "Technical failure",
                    "Neurologic (compression, root injury, neuropathic)", given.EVIDENCE_ROOT, given.PLAN_SUMMARY,
-                   "Follow-up in", "6 weeks", "Unknown (1 of 11 criteria unknown)", "Proceed to trial"):
+                   "Follow-up in", "6 weeks", "Unknown (1 of 12 criteria unknown)", "Proceed to trial"):
         assert _flat(phrase) in screen, phrase
         assert _flat(phrase) in printed, phrase
 
