@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -54,18 +53,6 @@ VISIT_HEADER = ("visit_id", "patient_id", "mrn", "visit_date", "visit_type", "st
                 "checklist_version", "revision", "completeness_pct")
 GROUP_HEADER = ("visit_id", "row")
 VisitIds = sa.Select[Any] | Iterable[int]
-
-
-def visits_matching(status: str | None = None, since: date | None = None, until: date | None = None) -> sa.Select[Any]:
-    """The ids of the visits with this status and a visit date in this range (both ends included)."""
-    stmt = sa.select(Visit.id)
-    if status:
-        stmt = stmt.where(Visit.status == status)
-    if since:
-        stmt = stmt.where(Visit.visit_date >= since)
-    if until:
-        stmt = stmt.where(Visit.visit_date <= until)
-    return stmt
 
 
 def record_export(filters: Mapping[str, Any]) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import Any
 
+from ..derived import parse_date
 from ..options import ROOTS
 from ..settings import ScoringSettings
 from .base import Pointer
@@ -17,7 +18,6 @@ from .base import VisitData
 from .base import rule
 from .timing import describe_operation
 from .timing import last_operation_before
-from .timing import parse_date
 
 SOURCE = "EMG/NCS: Barr, Electrodiagnosis of lumbar radiculopathy; Spine Secrets (textbook)"
 _ROOT_LABELS = {opt.value: opt.label for opt in ROOTS}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from ..derived import parse_date
 from ..sections.imaging import FINDINGS
 from ..sections.imaging import MODALITIES
 from ..settings import ScoringSettings
@@ -19,7 +20,6 @@ from .timing import describe_operation
 from .timing import fused_to_sacrum
 from .timing import is_fusion
 from .timing import last_operation_before
-from .timing import parse_date
 
 _FINDING_LABELS = {opt.value: opt.label for opt in FINDINGS}
 _MODALITY_LABELS = {opt.value: opt.label for opt in MODALITIES}

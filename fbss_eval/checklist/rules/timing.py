@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ..derived import RELIEF
+from ..derived import parse_date
 from ..sections.surgical_history import DECOMPRESSIONS
 from ..sections.surgical_history import FUSION_OR_REVISION
 from ..sections.surgical_history import FUSION_PROCEDURES
@@ -28,22 +30,9 @@ SOURCE = (
     "2024; Baber & Erdek 2016): a teaching pattern, not a validated rule"
 )
 _PROCEDURE_LABELS = {opt.value: opt.label for opt in PROCEDURES}
-_RELIEF = ("resolved", "improved")
 _FUSION_HARDWARE = ("pedicle_screws_rods", "interbody_cage")
 
 Row = Mapping[str, Any]
-
-
-def parse_date(value: Any) -> date | None:
-    """An ISO date string (or date) as a ``date``; None when blank or invalid."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def index_operation(data: VisitData) -> tuple[int, Row] | None:
@@ -225,7 +214,7 @@ def recurrence(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer]:
     outcome = row.get("immediate_outcome")
     weeks: float | None = None
     reasons: list[str] = []
-    if index and outcome in _RELIEF:
+    if index and outcome in RELIEF:
         known = weeks_to_recurrence(row, data)
         if known is not None:
             weeks = known[0]
@@ -248,7 +237,7 @@ def recurrence(data: VisitData, settings: ScoringSettings) -> Iterator[Pointer]:
             "weeks_months": "gradual",
             "months_years": "late",
         }
-        if outcome not in (None, *_RELIEF) or visit not in pattern_by_visit:
+        if outcome not in (None, *RELIEF) or visit not in pattern_by_visit:
             return
         pattern = pattern_by_visit[visit]
         if index and outcome:
