@@ -41,6 +41,7 @@ from ..services.audit_view import ACTIONS
 from ..services.audit_view import ENTITIES
 from ..services.visit_query import SORTS
 from ..services.visit_query import VisitFilter
+from ..services.visits import scoring_settings
 
 ROLE_CHOICES = [SelectChoice(Role.CLINICIAN.value, "Clinician"), SelectChoice(Role.ADMIN.value, "Admin")]
 
@@ -116,6 +117,10 @@ class AuditFilterForm(BaseForm):
 
 
 ANY = SelectChoice("", "Any")
+BAND_HINT = (
+    "The band the scoring gave when the visit was saved. A choice marked “unverified threshold” rests "
+    "on a cut-off the published sources do not settle; the clinic's scoring settings decide it."
+)
 # A finding row is only written for a likelihood that was rated (projections.write_findings).
 RATED_LIKELIHOODS = tuple(option for option in LIKELIHOODS if option.value != "not_assessed")
 # The query-string names of the filters (the CSV export link passes them on unchanged).
@@ -135,8 +140,9 @@ def _status_choices() -> list[SelectChoice]:
 
 
 def _band_choices() -> list[SelectChoice]:
-    return [ANY, *(SelectChoice(band.value, f"{band.short_name}: {band.label} or worse")
-                   for scale in band_scales().values() for band in scale)]
+    # Worded under the clinic's scoring settings (a configurable cut-off shows its value).
+    return [ANY, *(SelectChoice(band.value, band.choice_label)
+                   for scale in band_scales(scoring_settings()).values() for band in scale)]
 
 
 def _plan_choices() -> list[SelectChoice]:
@@ -166,7 +172,7 @@ class VisitFilterForm(BaseForm):
     red_flag = BooleanField("Red flag present")
     alert_unacknowledged = BooleanField("Alert not acknowledged")
     critical_unacknowledged = BooleanField("Critical alert not acknowledged")
-    band = SelectField("Instrument band", choices=_band_choices, default="")
+    band = SelectField("Instrument band", choices=_band_choices, default="", description=BAND_HINT)
     category = SelectField("Pain generator", choices=_choices(PAIN_GENERATORS), default="")
     likelihood = SelectField("Likelihood", choices=_choices(RATED_LIKELIHOODS), default="")
     psps_t2 = SelectField("PSPS-T2 category", choices=_choices(PSPS_T2_CATEGORIES), default="")

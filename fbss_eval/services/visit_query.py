@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from ..checklist.bands import band_or_worse
+from ..checklist.bands import selected_bands
 from ..extensions import db
 from ..models import Finding
 from ..models import InstrumentScore
@@ -53,7 +53,8 @@ class VisitFilter:
     - ``unsigned_days``: drafts whose visit date is more than this many days before ``today``;
     - ``red_flag``: an active red-flag alert (critical); ``alert_unacknowledged``: an active alert
       that must be acknowledged and is not; ``critical_unacknowledged``: such an alert, critical;
-    - ``band``: ``instrument:band``, that band or a worse one (``checklist/bands.py``);
+    - ``band``: ``instrument:band``, that band or a worse one on a graded scale, that band alone
+      for a verdict such as DN4 positive (``checklist/bands.py``);
     - ``category`` / ``likelihood``: a finding of the differential (either alone, or both);
     - ``psps_t2``: the working PSPS-T2 category; ``plan_option``: one option of the plan;
     - ``missing_section``: that section neither complete nor marked not assessed;
@@ -164,7 +165,7 @@ def _projection_conditions(f: VisitFilter) -> list[Any]:
     if f.critical_unacknowledged:
         out.append(_pending_alert(VisitAlert.severity == "critical"))
     if f.band:
-        wanted = band_or_worse(f.band)
+        wanted = selected_bands(f.band)
         out.append(sa.false() if wanted is None else _exists(
             InstrumentScore.visit_id == Visit.id, InstrumentScore.instrument == wanted[0],
             InstrumentScore.band.in_(wanted[1])))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..schema import Alert
@@ -12,12 +14,35 @@ from ..schema import EnableWhen
 from ..schema import Field
 from ..schema import Option
 from ..schema import Result
+from ..settings import ScoringSettings
 from .base import item_scores
 
 Number = int | float | Fraction
 
 # (upper bound inclusive, band key, band label); the last row's bound may be None (= no limit).
 BandTable = Sequence[tuple[Number | None, str, str]]
+
+
+@dataclass(frozen=True)
+class BandSet:
+    """Every band a scorer that is not driven by a ``BandTable`` can report, for the admin's band
+    filter (``checklist/bands.py``); the scorer takes its band keys and labels from here.
+
+    ``bands``: ``(key, label)`` mildest first. ``graded``: ordered severity bands (the filter asks
+    for a band or any worse one); otherwise separate verdicts (the filter asks for exactly one).
+    ``criteria``: each band's rule in words under the settings in force (same order as ``bands``).
+    ``settings``: the ``ScoringSettings`` its boundaries come from; one the reference could not
+    verify marks the bands as resting on an unverified threshold.
+    """
+
+    bands: tuple[tuple[str, str], ...]
+    graded: bool
+    criteria: Callable[[ScoringSettings], tuple[str, ...]]
+    settings: tuple[str, ...] = ()
+
+    def band(self, key: str) -> tuple[str, str]:
+        """The ``(key, label)`` of one band (``KeyError`` for a key not in the set)."""
+        return key, dict(self.bands)[key]
 
 
 def item(

@@ -17,6 +17,7 @@ from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
 from .base import YES_NO
 from .base import Instrument
+from .common import BandSet
 from .common import answered
 from .common import item
 from .common import not_scored
@@ -67,6 +68,24 @@ CUTOFF = 4  # DN4/10 >= 4 positive (Bouhassira 2005) [V]
 INTERVIEW_CUTOFF = 3  # DN4-interview /7 >= 3 positive [S]
 
 
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    del settings  # fixed cut-offs
+    not_reported = "DN4/10 not reported"
+    return (f"DN4/10 < {CUTOFF}", f"DN4/10 >= {CUTOFF}", f"DN4-interview /7 < {INTERVIEW_CUTOFF}, {not_reported}",
+            f"DN4-interview /7 >= {INTERVIEW_CUTOFF}, {not_reported}")
+
+
+# Reference 2.6: DN4/10 >= 4 positive (Bouhassira D et al. Pain 2005;114(1-2):29-36) [V]; without
+# the examination only DN4-interview /7 is reported, >= 3 positive (attributed to the same
+# paper) [S]. Four separate verdicts: a DN4-interview result is not a DN4/10 one.
+BAND_SET = BandSet(
+    bands=(("negative", "Negative"), ("positive", "Positive"),
+           ("interview_negative", "DN4-interview negative"), ("interview_positive", "DN4-interview positive")),
+    graded=False,
+    criteria=_criteria,
+)
+
+
 def _interview_text(interview: int) -> str:
     verdict = "positive" if interview >= INTERVIEW_CUTOFF else "negative"
     return f"DN4-interview {interview}/7 — {verdict} (cut-off >= 3)"
@@ -108,7 +127,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         return not_scored(
             KEY, f"DN4/10 not reported: {why}", n_answered=n_answered, n_items=n_items, subscores=subscores,
             notes=(interview_note,), positive=interview_positive,
-            band=("interview_positive" if interview_positive else "interview_negative",
+            band=(BAND_SET.band("interview_positive" if interview_positive else "interview_negative")[0],
                   f"{interview_note}; DN4/10 not reported ({why})"),
         )
     full = interview + exam
@@ -118,7 +137,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     if positive != (interview >= INTERVIEW_CUTOFF):
         notes.append("DN4/10 and DN4-interview disagree; DN4/10 (with examination) applies")
     return scored(KEY, full, n_answered=n_answered, n_items=n_items, subscores=subscores, notes=notes,
-                  band=("positive" if positive else "negative", verdict.capitalize()), positive=positive)
+                  band=BAND_SET.band(verdict), positive=positive)
 
 
 INSTRUMENT = Instrument(

@@ -14,6 +14,7 @@ from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
 from .base import Instrument
 from .base import scale
+from .common import BandSet
 from .common import answered
 from .common import not_scored
 from .common import numbered_items
@@ -29,6 +30,22 @@ ITEMS = numbered_items(KEY, tuple(f"Item {number}" for number in range(1, 17)), 
 PA_ITEMS = tuple(f"{KEY}_{number}" for number in (2, 3, 4, 5))
 W_ITEMS = tuple(f"{KEY}_{number}" for number in (6, 7, 9, 10, 11, 12, 15))
 W_RTW_ABOVE = 29  # FABQ-W > 29: return-to-work risk, acute occupational LBP (JOSPT CPG) [V]
+
+
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    pa, work = settings.fabq_pa_above, settings.fabq_w_above
+    return f"FABQ-PA <= {pa}, FABQ-W <= {work} or not scored", f"FABQ-PA > {pa} or FABQ-W > {work}"
+
+
+# Reference 2.11 (context-specific, none validated for PSPS-T2): FABQ-PA > 14 "previously
+# reported" (George et al., PMC2881572) [V]; FABQ-W > 34 high risk of not returning to work
+# (Fritz & George 2002; primary UNVERIFIED: fabq_w_above). Elevated when either is exceeded.
+BAND_SET = BandSet(
+    bands=(("not_elevated", "Below FABQ cut-offs"), ("elevated", "Elevated fear-avoidance beliefs")),
+    graded=False,
+    criteria=_criteria,
+    settings=("fabq_pa_above", "fabq_w_above"),
+)
 
 
 def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Result:
@@ -60,7 +77,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     if work is not None and work > W_RTW_ABOVE:
         notes.append(f"FABQ-W > {W_RTW_ABOVE}: return-to-work risk (acute occupational LBP)")
     notes.append("Cut-offs are context-specific; none validated for PSPS-T2")
-    band = ("elevated", "; ".join(flags)) if flags else ("not_elevated", "Below FABQ cut-offs")
+    band = (BAND_SET.band("elevated")[0], "; ".join(flags)) if flags else BAND_SET.band("not_elevated")
     return scored(KEY, pa, n_answered=n_answered, n_items=len(ITEMS), band=band, subscores=subscores, notes=notes,
                   positive=bool(flags))
 

@@ -15,6 +15,7 @@ from ..schema import Result
 from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
 from .base import Instrument
+from .common import BandSet
 from .common import all_needed_reason
 from .common import answered
 from .common import item
@@ -63,6 +64,22 @@ def cutoff(version: str, settings: ScoringSettings) -> int:
     return settings.slanss_cutoff if version == "s_lanss" else settings.lanss_cutoff
 
 
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    lanss, slanss = settings.lanss_cutoff, settings.slanss_cutoff
+    return f"LANSS < {lanss}, S-LANSS < {slanss}", f"LANSS >= {lanss}, S-LANSS >= {slanss}"
+
+
+# Reference 2.8 [V]: LANSS total >= 12 neuropathic mechanisms likely, < 12 unlikely (Bennett M.
+# Pain 2001;92:147-157); S-LANSS >= 12 (Bennett MI et al. J Pain 2005;6(3):149-158; the
+# alternative >= 10 is UNVERIFIED: slanss_cutoff). No band without a recorded version.
+BAND_SET = BandSet(
+    bands=(("unlikely", "Neuropathic mechanisms unlikely"), ("likely", "Neuropathic mechanisms likely")),
+    graded=False,
+    criteria=_criteria,
+    settings=("lanss_cutoff", "slanss_cutoff"),
+)
+
+
 def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Result:
     """Score LANSS / S-LANSS: weighted yes answers, 0-24; >= cut-off neuropathic likely.
 
@@ -84,8 +101,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     limit = cutoff(str(version), settings)
     likely = value >= limit
     rule = f"{NAMES[str(version)]} >= {limit}"
-    band = ("likely", f"Neuropathic mechanisms likely ({rule})") if likely else (
-        "unlikely", f"Neuropathic mechanisms unlikely ({rule} not met)")
+    key, label = BAND_SET.band("likely" if likely else "unlikely")
+    band = (key, f"{label} ({rule})" if likely else f"{label} ({rule} not met)")
     return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS), band=band, positive=likely)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..schema import Result
 from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
+from .common import BandSet
 from .common import not_scored
 from .common import scored
 from .mcid import NRS_MCID_POINTS
@@ -26,6 +27,33 @@ from .mcid import improvement
 
 NRS_FIELDS = ("back_nrs_now", "back_nrs_avg", "leg_nrs_now", "leg_nrs_avg")
 SOURCE = "NPRS 0-10; MCID 2 points or 30% (Ostelo et al., Spine 2008;33(1):90-94)"
+# How the admin's band filter names each field.
+NRS_NAMES = {
+    "back_nrs_now": "Back pain now (NRS)",
+    "back_nrs_avg": "Back pain average (NRS)",
+    "leg_nrs_now": "Leg pain now (NRS)",
+    "leg_nrs_avg": "Leg pain average (NRS)",
+}
+
+
+def _span(low: int, high: int) -> str:
+    return str(low) if low >= high else f"{low}-{high}"
+
+
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    mild, moderate = settings.nrs_mild_max, settings.nrs_moderate_max
+    return "0", _span(1, mild), _span(mild + 1, moderate), _span(moderate + 1, 10)
+
+
+# Reference 2.3: "the common convention is 0 none, 1-3 mild, 4-6 moderate, 7-10 severe",
+# UNVERIFIED (conventions vary; one cancer-pain derivation gives 1-4/5-6/7-10): nrs_mild_max /
+# nrs_moderate_max. One set for the four NRS fields.
+BAND_SET = BandSet(
+    bands=(("none", "No pain"), ("mild", "Mild pain"), ("moderate", "Moderate pain"), ("severe", "Severe pain")),
+    graded=True,
+    criteria=_criteria,
+    settings=("nrs_mild_max", "nrs_moderate_max"),
+)
 
 
 def band_note(settings: ScoringSettings = DEFAULT_SETTINGS) -> str:
@@ -61,12 +89,12 @@ def nrs_band(value: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> tup
 def _band(number: int, settings: ScoringSettings) -> tuple[str, str]:
     """The band of a valid NRS value."""
     if number == 0:
-        return "none", "No pain"
+        return BAND_SET.band("none")
     if number <= settings.nrs_mild_max:
-        return "mild", "Mild pain"
+        return BAND_SET.band("mild")
     if number <= settings.nrs_moderate_max:
-        return "moderate", "Moderate pain"
-    return "severe", "Severe pain"
+        return BAND_SET.band("moderate")
+    return BAND_SET.band("severe")
 
 
 def nrs_result(key: str, value: object, settings: ScoringSettings = DEFAULT_SETTINGS) -> Result:

@@ -13,6 +13,7 @@ from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
 from .base import Instrument
 from .base import scale
+from .common import BandSet
 from .common import all_needed_reason
 from .common import answered
 from .common import not_scored
@@ -36,6 +37,24 @@ SUBSCALES = {
     "magnification": (6, 7, 13),
     "helplessness": (1, 2, 3, 4, 5, 12),
 }
+
+
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    at_or_above = settings.pcs_inclusive
+    below = "<" if at_or_above else "<="
+    relevant = ">=" if at_or_above else ">"
+    return f"PCS {below} {settings.pcs_threshold}", f"PCS {relevant} {settings.pcs_threshold}"
+
+
+# Reference 2.10 [S]: the Sullivan manual (PCS User Manual, Sullivan MJL 1995-2009) describes a
+# total of 30 (about the 75th percentile) as a clinically relevant level of catastrophising;
+# written both as ">= 30" and "> 30" (boundary UNVERIFIED: pcs_threshold / pcs_inclusive).
+BAND_SET = BandSet(
+    bands=(("below_threshold", "Not flagged"), ("clinically_relevant", "Clinically relevant catastrophising")),
+    graded=False,
+    criteria=_criteria,
+    settings=("pcs_threshold", "pcs_inclusive"),
+)
 
 
 def flagged(value: float, settings: ScoringSettings) -> bool:
@@ -63,8 +82,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     relation = ">=" if settings.pcs_inclusive else ">"
     rule = f"PCS {relation} {settings.pcs_threshold} (Sullivan manual threshold)"
     flag = flagged(value, settings)
-    band = ("clinically_relevant", f"Clinically relevant catastrophising ({rule})") if flag else (
-        "below_threshold", f"Not flagged ({rule})")
+    key, label = BAND_SET.band("clinically_relevant" if flag else "below_threshold")
+    band = (key, f"{label} ({rule})")
     return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS), band=band, subscores=subscores, positive=flag)
 
 

@@ -15,6 +15,7 @@ from ..schema import Result
 from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
 from .base import Instrument
+from .common import BandSet
 from .common import all_needed_reason
 from .common import answered
 from .common import item
@@ -49,6 +50,20 @@ ITEMS = numbered_items("sbst", TOPICS, AGREE) + (
 )
 PSYCHOSOCIAL = tuple(f"sbst_{number}" for number in range(5, 10))
 
+
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    del settings  # fixed cut-offs
+    return "total <= 3", "total >= 4, psychosocial <= 3", "psychosocial >= 4"
+
+
+# Reference 2.9 [V] (Keele flowchart; Hill JC et al. Arthritis Rheum 2008;59(5):632-641):
+# total <= 3 low; total >= 4 and psychosocial (items 5-9) <= 3 medium; psychosocial >= 4 high.
+BAND_SET = BandSet(
+    bands=(("low", "Low risk"), ("medium", "Medium risk"), ("high", "High risk")),
+    graded=True,
+    criteria=_criteria,
+)
+
 KEELE_COPYRIGHT = (
     "The copyright (©2007) of the STarT Back Screening Tool and associated materials is owned "
     "by Keele University, the development of which was part funded by Arthritis Research UK: "
@@ -81,12 +96,7 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
         )
     value = sum(done.values())
     psychosocial = sum(done[key] for key in PSYCHOSOCIAL)
-    if value <= 3:
-        band = ("low", "Low risk")
-    elif psychosocial <= 3:
-        band = ("medium", "Medium risk")
-    else:
-        band = ("high", "High risk")
+    band = BAND_SET.band("low" if value <= 3 else "medium" if psychosocial <= 3 else "high")
     return scored(KEY, value, n_answered=len(done), n_items=len(ITEMS), band=band,
                   subscores={"psychosocial": psychosocial},
                   notes=("Validated in primary-care low back pain, not specifically in PSPS-T2",))

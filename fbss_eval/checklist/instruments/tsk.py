@@ -17,6 +17,7 @@ from ..settings import DEFAULT_SETTINGS
 from ..settings import ScoringSettings
 from .base import Instrument
 from .base import scale
+from .common import BandSet
 from .common import all_needed_reason
 from .common import item
 from .common import not_scored
@@ -61,6 +62,20 @@ EXTRA_FIELDS = (
 )
 
 
+def _criteria(settings: ScoringSettings) -> tuple[str, ...]:
+    return f"TSK-17 <= {settings.tsk17_high_above}", f"TSK-17 > {settings.tsk17_high_above}"
+
+
+# Reference 2.12 [S]: TSK-17 > 37 = high kinesiophobia (Vlaeyen JWS et al. Pain 1995;62:363-372;
+# boundary tested at 37: not high); TSK-11 has no validated cut-off, so it reports no band.
+BAND_SET = BandSet(
+    bands=(("not_high", "Not high"), ("high", "High kinesiophobia")),
+    graded=False,
+    criteria=_criteria,
+    settings=("tsk17_high_above",),
+)
+
+
 def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Result:
     """Score the TSK for the recorded version; all items of that version are needed.
 
@@ -85,7 +100,8 @@ def score(answers: Answers, settings: ScoringSettings = DEFAULT_SETTINGS) -> Res
     value = sum((5 - raw if number in REVERSED else raw) for number, raw in done.items() if raw is not None)
     high = value > settings.tsk17_high_above
     rule = f"TSK-17 > {settings.tsk17_high_above} (Vlaeyen 1995)"
-    band = ("high", f"High kinesiophobia ({rule})") if high else ("not_high", f"Not high ({rule})")
+    key, label = BAND_SET.band("high" if high else "not_high")
+    band = (key, f"{label} ({rule})")
     return scored(KEY, value, n_answered=n_items, n_items=n_items, band=band, positive=high)
 
 
