@@ -118,8 +118,8 @@ class AuditFilterForm(BaseForm):
 
 ANY = SelectChoice("", "Any")
 BAND_HINT = (
-    "The band the scoring gave when the visit was saved. A choice marked “unverified threshold” rests "
-    "on a cut-off the published sources do not settle; the clinic's scoring settings decide it."
+    "The band given when the visit was saved. “Unverified threshold”: the published sources do not "
+    "settle the cut-off; the clinic's scoring setting applies."
 )
 # A finding row is only written for a likelihood that was rated (projections.write_findings).
 RATED_LIKELIHOODS = tuple(option for option in LIKELIHOODS if option.value != "not_assessed")

@@ -186,7 +186,9 @@ def test_the_band_choices_say_which_thresholds_are_unverified(admin: FlaskClient
     assert not any(value.startswith("rmdq:") for value in options)  # the RMDQ has no bands
     hint = page.select_one("#band-hint")
     assert hint is not None
-    assert "unverified threshold" in hint.get_text()
+    assert " ".join(hint.get_text().split()) == (
+        "The band given when the visit was saved. “Unverified threshold”: the published sources do not "
+        "settle the cut-off; the clinic's scoring setting applies.")
 
 
 def test_a_clinic_setting_moves_the_boundary_and_the_choice_shows_it(app: Flask, users: Any) -> None:
