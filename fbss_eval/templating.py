@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .checklist.categories import CATEGORY_LABELS
 from .checklist.schema import EnableWhen
+from .field_html import checklist_field
 
 # Which rule families belong beside which section.
 RULES_BY_SECTION = {
@@ -52,3 +53,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["score"] = score
     app.jinja_env.filters["category_label"] = lambda key: CATEGORY_LABELS.get(key, key)
     app.jinja_env.tests["rule_of"] = rule_of
+    app.jinja_env.globals["checklist_field"] = checklist_field
