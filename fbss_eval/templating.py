@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 from .checklist.categories import CATEGORY_LABELS
 from .checklist.schema import EnableWhen
+from .checklist.schema import Section
+from .field_html import checklist_field
 
 # Which rule families belong beside which section.
 RULES_BY_SECTION = {
@@ -23,6 +25,15 @@ RULES_BY_SECTION = {
     "dn4": ("neuropathic.",),
     "paindetect": ("neuropathic.",),
 }
+# Sections whose page shows computed values of their own (visits/_computed.html), besides those
+# of an instrument and those with rules beside them.
+COMPUTED_BESIDE = ("visit", "red_flags", "surgical_history", "blocks", "differential", "plan")
+
+
+def shows_computed(section: Section) -> bool:
+    """True when the section's page may show what was computed from the saved answers (scores,
+    derived values, alerts, pointers, candidacy): only then does the page evaluate the visit."""
+    return bool(section.instrument) or section.key in COMPUTED_BESIDE or section.key in RULES_BY_SECTION
 
 
 def conditions_json(conditions: Iterable[EnableWhen]) -> Markup:
@@ -52,3 +63,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["score"] = score
     app.jinja_env.filters["category_label"] = lambda key: CATEGORY_LABELS.get(key, key)
     app.jinja_env.tests["rule_of"] = rule_of
+    app.jinja_env.globals["checklist_field"] = checklist_field

@@ -39,6 +39,8 @@ from ..services import carry_forward as carry
 from ..services import visits as service
 from ..services import voiding
 from ..services.unit_of_work import unit_of_work
+from ..templating import COMPUTED_BESIDE
+from ..templating import shows_computed
 from . import conflict as merging
 from .context import visit_context
 from .forms import AcknowledgeForm
@@ -166,7 +168,7 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
     saved answers beside it."""
     row = ctx["rows"].get(spec.key)
     settings = service.scoring_settings()
-    evaluation = service.evaluation_of(ctx["visit"], ctx["rows"])
+    evaluation = service.evaluation_of(ctx["visit"], ctx["rows"]) if shows_computed(spec) else None
     current = form.answers()
     saved_rows = (row.answers or {}).get("blocks", []) if row and spec.key == "blocks" else []
     html = render_template(
@@ -176,6 +178,7 @@ def _render(form: SectionForm, ctx: dict[str, Any], spec: Section, status: int =
         row=row,
         instrument=INSTRUMENTS.get(spec.instrument or ""),
         evaluation=evaluation,
+        computed_beside=COMPUTED_BESIDE,
         current_answers=current,
         rows_answers={
             group.key: [row_answers(group.fields, entry.form) for entry in form[group.key].entries]
