@@ -29,7 +29,7 @@ class AuditEvent(Base):
     """Who did what, when, to which record, with old and new values (``field: [old, new]``)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (sa.Index("ix_audit_entity_user_at", "entity", "entity_id", "user_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
