@@ -103,17 +103,24 @@ def _axes(panel: TrendPanel, dates: Sequence[str], xs: list[float], box: Box) ->
     out = [f'<text x="{box.left - 26}" y="11" class="t">{escape(panel.title)}</text>']
     step, top = _step(panel.maximum), axis_top(panel.maximum)
     tick = 0.0
+    grid = []  # one path for every grid line: WeasyPrint's cost is per SVG element
     while tick <= top + 1e-9:
         y = box.top + box.plot_h * (1 - tick / top)
-        out.append(f'<line x1="{box.left}" y1="{y:.1f}" x2="{box.width - box.right}" y2="{y:.1f}" class="g"/>')
+        grid.append(f"M{box.left} {y:.1f}H{box.width - box.right}")
         if tick == 0 or tick + step > top + 1e-9:  # 0 and the top: grid lines carry the rest
             out.append(f'<text x="{box.left - 4}" y="{y + 3:.1f}" class="yl">{tick:g}</text>')
         tick += step
+    out.append(f'<path d="{"".join(grid)}" fill="none" class="g"/>')
     base = box.top + box.plot_h
     out.append(f'<line x1="{box.left}" y1="{base:.1f}" x2="{box.width - box.right}" y2="{base:.1f}" class="a"/>')
+    shown = ""
     for i, anchor in _date_labels(xs):
+        month = dates[i][:7]
+        if month == shown:  # visits in one month: its label once (WeasyPrint lays out SVG text letter by letter)
+            continue
+        shown = month
         out.append(f'<text x="{xs[i]:.1f}" y="{base + 12:.1f}" class="xl" text-anchor="{anchor}">'
-                   f'{escape(dates[i][:7])}</text>')
+                   f'{escape(month)}</text>')
     return out
 
 
