@@ -19,6 +19,8 @@ from ..models import Visit
 from ..models import VisitStatus
 from ..services.signing import StoredPdfMismatchError
 from ..services.signing import stored_revision_pdf
+from ..services.signing import voided_signed_pdf
+from ..services.voiding import void_note
 
 log = logging.getLogger("fbss_eval.pdf")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -58,7 +60,15 @@ def render_visit(visit: Visit, *, full: bool = False) -> bytes:
 
 def stored_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
     """A signed visit's PDF as stored at signing, summary or (``full``) full record, checked
-    against its SHA-256; None for a visit that is not signed."""
+    against its SHA-256; for a visit voided while signed, a copy of it marked VOID on every page
+    (``stamp.py``: the stored bytes stay as they were); None for any other visit."""
+    if visit.status == VisitStatus.VOIDED:
+        signed = voided_signed_pdf(visit, full=full)
+        if signed is None:
+            return None
+        from .stamp import stamp_void
+
+        return stamp_void(signed, void_note(visit) or "VOID")
     return stored_revision_pdf(visit, full=True) if full else stored_signed_pdf(visit)
 
 

@@ -14,9 +14,12 @@ from typing import Any
 from flask import render_template
 from weasyprint import CSS
 
+from ..checklist.instruments.mcid import NRS_MCID_POINTS
+from ..checklist.instruments.mcid import ODI_MCID_POINTS
 from ..reports.chart import trend_charts
 from ..reports.model import Table
 from ..reports.model import VisitReport
+from ..reports.parts import mcid_marks
 from .engine import PrintHTML
 from .engine import collector_paused
 from .engine import stylesheet
@@ -92,9 +95,11 @@ def column_widths(table: Table, share: float = 96.0) -> list[str]:
 
 def visit_html(report: VisitReport, size: str = "A4") -> str:
     """The print HTML of a visit report (a pure function of the report and the templates)."""
-    charts = trend_charts(report.trend.panels, report.trend.dates) if report.trend else []
+    panels = report.trend.panels if report.trend else ()
+    charts = trend_charts(panels, report.trend.dates, mcid_marks) if report.trend else []
     return render_template("pdf/visit.html", report=report, charts=charts, page_size=page_size(size),
-                           column_widths=column_widths)
+                           column_widths=column_widths, mcid_marked=any(mcid_marks(p) for p in panels),
+                           mcid_points={"nrs": f"{NRS_MCID_POINTS:g}", "odi": f"{ODI_MCID_POINTS:g}"})
 
 
 def render_visit_pdf(report: VisitReport, size: str = "A4", fetcher: AllowListFetcher | None = None) -> bytes:

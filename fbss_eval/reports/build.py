@@ -49,6 +49,7 @@ from ..services.visits import recorded_answers
 from ..services.visits import scoring_settings
 from ..services.visits import section_rows
 from ..services.visits import sections_of
+from ..services.voiding import void_note
 from . import parts
 from .format import group_table
 from .format import lines
@@ -188,16 +189,8 @@ def _status(visit: Visit) -> StatusInfo:
         signed_at=visit.signed_at.strftime(TIME_FORMAT) if visit.signed_at else None,
         signature=_signature_lines(visit),
         voided=visit.status == VisitStatus.VOIDED.value,
-        void_note=_void_note(visit),
+        void_note=void_note(visit),
     )
-
-
-def _void_note(visit: Visit) -> str | None:
-    if visit.status != VisitStatus.VOIDED.value:
-        return None
-    who = db.session.get(User, visit.voided_by_id) if visit.voided_by_id else None
-    when = visit.voided_at.strftime(TIME_FORMAT) if visit.voided_at else "?"
-    return f"Voided by {who.full_name if who else '?'} at {when}: {visit.void_reason}"
 
 
 def _signature_lines(visit: Visit) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ and dash, so the chart survives a black and white photocopy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -102,17 +103,24 @@ def _axes(panel: TrendPanel, dates: Sequence[str], xs: list[float], box: Box) ->
     out = [f'<text x="{box.left - 26}" y="11" class="t">{escape(panel.title)}</text>']
     step, top = _step(panel.maximum), axis_top(panel.maximum)
     tick = 0.0
+    grid = []  # one path for every grid line: WeasyPrint's cost is per SVG element
     while tick <= top + 1e-9:
         y = box.top + box.plot_h * (1 - tick / top)
-        out.append(f'<line x1="{box.left}" y1="{y:.1f}" x2="{box.width - box.right}" y2="{y:.1f}" class="g"/>')
+        grid.append(f"M{box.left} {y:.1f}H{box.width - box.right}")
         if tick == 0 or tick + step > top + 1e-9:  # 0 and the top: grid lines carry the rest
             out.append(f'<text x="{box.left - 4}" y="{y + 3:.1f}" class="yl">{tick:g}</text>')
         tick += step
+    out.append(f'<path d="{"".join(grid)}" fill="none" class="g"/>')
     base = box.top + box.plot_h
     out.append(f'<line x1="{box.left}" y1="{base:.1f}" x2="{box.width - box.right}" y2="{base:.1f}" class="a"/>')
+    shown = ""
     for i, anchor in _date_labels(xs):
+        month = dates[i][:7]
+        if month == shown:  # visits in one month: its label once (WeasyPrint lays out SVG text letter by letter)
+            continue
+        shown = month
         out.append(f'<text x="{xs[i]:.1f}" y="{base + 12:.1f}" class="xl" text-anchor="{anchor}">'
-                   f'{escape(dates[i][:7])}</text>')
+                   f'{escape(month)}</text>')
     return out
 
 
@@ -198,12 +206,13 @@ CHART_CSS = (
     ".yl{font-size:7.5px;text-anchor:end}.xl{font-size:7.5px}.lg{font-size:7.5px}"
     ".g{stroke:#e3e3e3;stroke-width:0.6}.a{stroke:#888;stroke-width:0.8}"
 )
+MARK_CSS = ".mkl{font-size:7.5px;fill:" + MARK_COLOUR + "}"
 
 
 def panel_svg(panel: TrendPanel, dates: Sequence[str], box: Box = Box(), marks: Sequence[Mark] = (),
               *, embed_css: bool = True) -> Markup:
     """One small chart: the panel's series over the visit dates, with axis, grid and legend, and
-    the reference ``marks`` (none in the PDF). ``embed_css=False`` for a web page (see CHART_CSS)."""
+    the reference ``marks``. ``embed_css=False`` for a web page (see CHART_CSS)."""
     xs = _x_positions(dates, box)
     body = [*_axes(panel, dates, xs, box), *_marks(panel, marks, box), *_series(panel, xs, box),
             *_legend(panel, box)]
@@ -211,13 +220,15 @@ def panel_svg(panel: TrendPanel, dates: Sequence[str], box: Box = Box(), marks: 
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width:g} {box.height:g}" '
         f'width="{box.width:g}" height="{box.height:g}" role="img" aria-label="{escape(panel.title)}"'
         + ("" if embed_css else ' class="trend-chart"') + ">"
-        + (f"<style>{CHART_CSS}{'.mkl{font-size:7.5px}' if marks else ''}</style>" if embed_css else "")
+        + (f"<style>{CHART_CSS}{MARK_CSS if marks else ''}</style>" if embed_css else "")
         + "".join(body) + "</svg>"
     )
     # Built here from numbers and escaped labels only.
     return Markup(svg)  # noqa: S704  # nosec B704
 
 
-def trend_charts(panels: Sequence[TrendPanel], dates: Sequence[str]) -> list[Markup]:
-    """One chart per panel that has at least one value."""
-    return [panel_svg(p, dates) for p in panels if any(v is not None for s in p.series for v in s.values)]
+def trend_charts(panels: Sequence[TrendPanel], dates: Sequence[str],
+                 marks: Callable[[TrendPanel], Sequence[Mark]] = lambda panel: ()) -> list[Markup]:
+    """One chart per panel that has at least one value, with the panel's ``marks``."""
+    return [panel_svg(p, dates, marks=marks(p)) for p in panels
+            if any(v is not None for s in p.series for v in s.values)]

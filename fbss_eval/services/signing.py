@@ -246,6 +246,18 @@ def stored_revision_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
     return revision_pdf(revision, full=full) if revision is not None else None
 
 
+def voided_signed_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
+    """A voided visit's PDF as stored at its last signing (the full record with ``full``),
+    checked against its SHA-256, when its answers are still those it was signed with (it was
+    voided while signed, not during an amendment); else None. The caller marks it VOID."""
+    if visit.status != VisitStatus.VOIDED.value or visit.revision < 1:
+        return None
+    revision = revision_of(visit.id, visit.revision)
+    if revision is None or sha256(canonical_answers(visit)) != revision.answers_sha256:
+        return None
+    return revision_pdf(revision, full=full)
+
+
 def revision_pdf(revision: VisitRevision, *, full: bool = False) -> bytes:
     """A revision's stored summary (or full-record) PDF; StoredPdfMismatchError if it no longer
     matches its SHA-256 (it is then never served)."""

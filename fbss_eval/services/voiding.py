@@ -69,6 +69,16 @@ def void_visit(visit: Visit, by: User, reason: str) -> None:
                  {"status": [before.value, VisitStatus.VOIDED.value], "void_reason": [None, text]}, user=by)
 
 
+def void_note(visit: Visit) -> str | None:
+    """``Voided by <name> at <time> UTC: <reason>`` for a voided visit (its PDFs print it); None
+    for any other."""
+    if visit.status != VisitStatus.VOIDED:
+        return None
+    who = db.session.get(User, visit.voided_by_id) if visit.voided_by_id else None
+    when = visit.voided_at.strftime("%Y-%m-%d %H:%M UTC") if visit.voided_at else "?"
+    return f"Voided by {who.full_name if who else '?'} at {when}: {visit.void_reason}"
+
+
 def same_day_visits(patient_id: int, visit_date: date) -> list[Visit]:
     """The patient's visits (not voided) on ``visit_date``: starting another asks first."""
     return list(db.session.scalars(

@@ -153,3 +153,17 @@ def test_change_since_the_first_visit_is_judged_against_the_mcid():
     assert one("back_nrs_now", (0, 1, 3)) == "Back pain now 0 (2024-01-01) → 3: +3 points, worse"
     # Measures without an MCID in the reference (PHQ-9, GAD-7) get no line.
     assert one("phq9", (20, 15, 5)) == ""
+
+
+def test_visits_in_one_month_get_its_date_label_once_and_the_grid_is_one_path():
+    # Four visits in January 2025: "2025-01" under each would say nothing more than once.
+    panel = TrendPanel("ODI (%)", 100, (TrendSeries("odi", "ODI", (40.0, 30.0, 35.0, 20.0)),))
+    svg = str(panel_svg(panel, ("2025-01-01", "2025-01-10", "2025-01-20", "2025-01-31")))
+    assert re.findall(r'class="xl"[^>]*>([^<]*)<', svg) == ["2025-01"]
+    across = str(panel_svg(panel, ("2024-11-05", "2025-01-10", "2025-03-20", "2025-06-01")))
+    assert re.findall(r'class="xl"[^>]*>([^<]*)<', across)[0] == "2024-11"
+    assert re.findall(r'class="xl"[^>]*>([^<]*)<', across)[-1] == "2025-06"
+    # 0 to 100 in steps of 20: six grid lines, drawn as one path.
+    grid = re.findall(r'<path d="([^"]*)" fill="none" class="g"/>', svg)
+    assert len(grid) == 1
+    assert grid[0].count("M") == 6
