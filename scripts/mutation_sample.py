@@ -99,7 +99,8 @@ def _annotation_ids(tree: ast.AST) -> set[int]:
             skip.update(id(x) for x in n.values if isinstance(x, ast.Constant))
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)) and n.body:
             first = n.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            value = first.value if isinstance(first, ast.Expr) else None
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 mark(first)
     return skip
 

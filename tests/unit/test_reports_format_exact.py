@@ -6,6 +6,9 @@ testing, tests/MUTATION.md "services/ and reports/"). Pure functions: no app, no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fbss_eval.checklist.schema import Field
 from fbss_eval.checklist.schema import RepeatGroup
 from fbss_eval.reports.format import columns
@@ -54,7 +57,7 @@ def test_without_column_numbers_the_first_five_required_short_fields_are_the_col
 
 
 def test_group_table_cells_details_headings_and_a_missing_cell() -> None:
-    rows = [{"level": "L5", "side": "Left", "year": 2019, "why": "Disc"}, {"year": 2021}]
+    rows: list[Mapping[str, Any]] = [{"level": "L5", "side": "Left", "year": 2019, "why": "Disc"}, {"year": 2021}]
     assert group_table(OPS, rows) == Table(
         ("Level / side", "Year"),
         (("L5 · Left", "2019"), ("—", "2021")),
