@@ -6,6 +6,8 @@ examination fields (mutation testing, tests/MUTATION.md "services/ and reports/"
 
 from __future__ import annotations
 
+import pytest
+
 from fbss_eval.checklist import section_map
 from fbss_eval.checklist.settings import DEFAULT_SETTINGS
 from fbss_eval.reports.parts import blocks
@@ -41,16 +43,17 @@ def test_no_blocks_answer_or_no_section_prints_no_block() -> None:
     assert blocks(None, {"blocks": [{"type": "mbb"}]}, DEFAULT_SETTINGS) == ()
 
 
-def _neuro_section_and_first_motor_key() -> tuple[object, str, str]:
+def _neuro_section_and_first_key(prefix: str) -> tuple[object, str, str]:
     for section in SECTIONS.values():
         for field in section.fields():
-            if field.key.startswith("motor_") and field.key.endswith("_left"):
+            if field.key.startswith(prefix) and field.key.endswith("_left"):
                 return section, field.key, field.options[0].value if field.options else "5"
-    raise AssertionError("no motor field")
+    raise AssertionError(f"no {prefix} field")
 
 
-def test_a_single_left_motor_answer_is_enough_for_the_grid() -> None:
-    section, key, value = _neuro_section_and_first_motor_key()
+@pytest.mark.parametrize("prefix", ["motor_", "sensory_", "reflex_"])
+def test_a_single_left_motor_sensory_or_reflex_answer_is_enough_for_the_grid(prefix: str) -> None:
+    section, key, value = _neuro_section_and_first_key(prefix)
     grid = neuro_grid(section, {key: value})  # type: ignore[arg-type]
     assert grid is not None
     assert neuro_grid(section, {}) is None  # type: ignore[arg-type]
