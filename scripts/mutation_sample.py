@@ -62,7 +62,8 @@ EXTRA_TESTS: dict[str, list[str]] = {
     "fbss_eval/reports/build.py": ["tests/web/test_report_build_states.py", "tests/pdf/test_content.py"],
     "fbss_eval/services/csv_cells.py": ["tests/unit/test_csv_cells_exact.py"],
     "fbss_eval/services/revisions.py": ["tests/web/test_revisions_words.py", "tests/web/test_visit_history_who.py"],
-    "fbss_eval/services/signing.py": ["tests/web/test_signing_stored_pdf.py", "tests/web/test_signing_verify_version.py"],
+    "fbss_eval/services/signing.py": ["tests/web/test_signing_stored_pdf.py",
+                                      "tests/web/test_signing_verify_version.py"],
     "fbss_eval/services/visits.py": ["tests/web/test_scoring_settings_configured.py"],
 }
 
