@@ -4,6 +4,7 @@
 #   make bench  performance figures against the targets in design.md section 6
 #   make lint   ruff, mypy (strict for fbss_eval.checklist and .reports) and bandit
 #   make mutation  mutmut over the checklist's instruments and rules (tests/MUTATION.md; ~25 min)
+#   make mutation-sample  a sampled mutation run over services/ and reports/ (scripts/mutation_sample.py)
 #   make fuzz   the property-based fuzz with many examples (FUZZ_EXAMPLES per test, SQLite and,
 #               with TEST_DATABASE_URL, PostgreSQL); make test runs it with a few
 
@@ -26,7 +27,7 @@ FUZZ_EXAMPLES ?= 10000
 PROPERTY_EXAMPLES ?= 15
 FUZZ_PYTEST = $(BIN)/python -m pytest -p no:cacheprovider -n 0 -q -rP --hypothesis-show-statistics
 
-.PHONY: run test bench lint mutation clean fuzz
+.PHONY: run test bench lint mutation mutation-sample clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +79,10 @@ mutation: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[mutation]'
 	$(BIN)/mutmut run --max-children 1
 	$(BIN)/mutmut results
+
+mutation-sample: $(STAMP)
+	nice -n 15 $(BIN)/python scripts/mutation_sample.py
+	$(BIN)/python scripts/mutation_sample.py --summary
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache mutants
