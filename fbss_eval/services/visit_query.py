@@ -28,6 +28,7 @@ from ..models import User
 from ..models import Visit
 from ..models import VisitAlert
 from ..models import VisitSection
+from ..models.patient import search_key
 
 # Ids and offsets are INTEGER-sized: a larger number matches nothing (PostgreSQL would overflow).
 MAX_INTEGER = 2**31 - 1
@@ -58,7 +59,8 @@ class VisitFilter:
     - ``psps_t2``: the working PSPS-T2 category; ``plan_option``: one option of the plan;
     - ``missing_section``: that section neither complete nor marked not assessed;
     - ``carried_forward``: a section carried forward and not yet confirmed;
-    - ``q``: the start of the patient's family or given name (any case), or the exact MRN;
+    - ``q``: the start of the patient's family or given name (any case; "family given" or
+      "given family" for both), or the exact MRN;
     - ``sort``: a key of ``SORTS``.
     """
 
@@ -148,11 +150,29 @@ def _visit_conditions(f: VisitFilter) -> list[Any]:
     if f.visit_type:
         out.append(Visit.visit_type == f.visit_type)
     if f.q:
-        prefix = _like_prefix(f.q)
-        out.append(sa.or_(sa.func.lower(Patient.family_name).like(prefix, escape="\\"),
-                          sa.func.lower(Patient.given_name).like(prefix, escape="\\"),
-                          Patient.mrn == f.q))
+        out.append(_name_or_mrn(f.q))
     return out
+
+
+def _starts_with(column: Any, key: str) -> Any:
+    """``column`` starts with ``key``: a range of code points (an index range on the keys' "C" /
+    BINARY collation), or LIKE when no code point follows the key's last."""
+    last = ord(key[-1]) + 1
+    if 0xD800 <= last < 0xE000:
+        last = 0xE000  # past the surrogates, which no string holds
+    if last > 0x10FFFF:
+        return column.like(_like_prefix(key), escape="\\")
+    return sa.and_(column >= key, column < key[:-1] + chr(last))
+
+
+def _name_or_mrn(q: str) -> Any:
+    """The start of the family name (or "family given"), of the given name (or "given family"),
+    in any case; or the exact MRN."""
+    key = search_key(q)
+    if not key:
+        return Patient.mrn == q
+    return sa.or_(_starts_with(Patient.search_name, key), _starts_with(Patient.search_given, key),
+                  Patient.mrn == q)
 
 
 def _projection_conditions(f: VisitFilter) -> list[Any]:
