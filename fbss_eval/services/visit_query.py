@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager
 
 from ..checklist.bands import band_or_worse
@@ -109,15 +110,41 @@ def _exists(*conditions: Any) -> sa.Exists:
     return sa.exists().where(*conditions)
 
 
-def _pending_alert(*extra: Any) -> sa.Exists:
-    return _exists(VisitAlert.visit_id == Visit.id, VisitAlert.active.is_(True),
-                   VisitAlert.must_acknowledge.is_(True), VisitAlert.acknowledged_at.is_(None), *extra)
+class _Unindexed(sa.sql.functions.FunctionElement[int]):
+    """A column that SQLite must not look rows up by: ``+visit.id`` (plain elsewhere)."""
+
+    type = sa.Integer()
+    inherit_cache = True
 
 
-def red_flag_condition() -> sa.Exists:
+@compiles(_Unindexed)
+def _plain(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _plus(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
+def _visit_in(visit_id: Any, *conditions: Any) -> Any:
+    """The visit's id is among the ``visit_id`` of the rows meeting ``conditions``: one
+    uncorrelated subquery, its ids read once from its index. On SQLite the ``+`` keeps the
+    list walking its sort order's index, testing each id against those ids (rather than probing
+    the projection per visit, or fetching every matching visit and sorting them all); PostgreSQL
+    plans it as the semi-join an EXISTS would be."""
+    return _Unindexed(Visit.id).in_(sa.select(visit_id).where(*conditions))
+
+
+def _pending_alert(*extra: Any) -> Any:
+    return _visit_in(VisitAlert.visit_id, VisitAlert.active.is_(True), VisitAlert.must_acknowledge.is_(True),
+                     VisitAlert.acknowledged_at.is_(None), *extra)
+
+
+def red_flag_condition() -> Any:
     """An active red-flag alert (the red-flag rules raise them critical)."""
-    return _exists(VisitAlert.visit_id == Visit.id, VisitAlert.active.is_(True),
-                   VisitAlert.kind.like("red\\_flag.%", escape="\\"), VisitAlert.severity == "critical")
+    return _visit_in(VisitAlert.visit_id, VisitAlert.active.is_(True),
+                     VisitAlert.kind.like("red\\_flag.%", escape="\\"), VisitAlert.severity == "critical")
 
 
 def _like_prefix(text: str) -> str:
@@ -185,16 +212,15 @@ def _projection_conditions(f: VisitFilter) -> list[Any]:
         out.append(_pending_alert(VisitAlert.severity == "critical"))
     if f.band:
         wanted = band_or_worse(f.band)
-        out.append(sa.false() if wanted is None else _exists(
-            InstrumentScore.visit_id == Visit.id, InstrumentScore.instrument == wanted[0],
-            InstrumentScore.band.in_(wanted[1])))
+        out.append(sa.false() if wanted is None else _visit_in(
+            InstrumentScore.visit_id, InstrumentScore.instrument == wanted[0], InstrumentScore.band.in_(wanted[1])))
     if f.category or f.likelihood:
-        finding = [Finding.visit_id == Visit.id]
+        finding = []
         if f.category:
             finding.append(Finding.category == f.category)
         if f.likelihood:
             finding.append(Finding.likelihood == f.likelihood)
-        out.append(_exists(*finding))
+        out.append(_visit_in(Finding.visit_id, *finding))
     in_section = (VisitSection.visit_id == Visit.id, VisitSection.status != SectionStatus.NOT_ASSESSED.value)
     if f.psps_t2:
         out.append(_exists(*in_section, VisitSection.section_key == "differential",
@@ -209,7 +235,7 @@ def _projection_conditions(f: VisitFilter) -> list[Any]:
         out.append(~_exists(VisitSection.visit_id == Visit.id, VisitSection.section_key == f.missing_section,
                             VisitSection.status.in_(DONE_STATUSES)))
     if f.carried_forward:
-        out.append(_exists(VisitSection.visit_id == Visit.id, VisitSection.carried_forward_from.is_not(None)))
+        out.append(_visit_in(VisitSection.visit_id, VisitSection.carried_forward_from.is_not(None)))
     return out
 
 
@@ -234,6 +260,10 @@ def visit_ids_query(f: VisitFilter) -> sa.Select[int]:
     stmt = sa.select(Visit.id)
     if _needs_patient(f):
         stmt = stmt.join(Patient, Patient.id == Visit.patient_id)
+    if f.sort == "patient":
+        # SQLite would read every visit and sort them all: walking the patients in name order
+        # (each one's visits by date from ix_visit_patient_date) sorts only same-named patients.
+        stmt = stmt.with_hint(Patient, "INDEXED BY ix_patient_names", "sqlite")
     return stmt.where(*_visit_conditions(f), *_projection_conditions(f)).order_by(*_order(f))
 
 

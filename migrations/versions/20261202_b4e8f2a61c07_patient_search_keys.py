@@ -1,5 +1,5 @@
 """patient search keys: "family given" and "given family" in lower case, indexed, for the admin's
-visit search
+visit search; the visit list's patient and carried-forward indexes cover what those lists read
 
 Revision ID: b4e8f2a61c07
 Revises: 7ef5129bd1b1
@@ -17,6 +17,11 @@ depends_on = None
 
 KEY = sa.String(420).with_variant(sa.String(420, collation="C"), "postgresql")
 BATCH = 2000
+# (name, table, columns at this revision, columns below it): recreated with the columns they cover.
+WIDENED = (
+    ('ix_visit_patient_date', 'visit', ['patient_id', 'visit_date', 'status'], ['patient_id', 'visit_date']),
+    ('ix_visit_section_carried', 'visit_section', ['carried_forward_from', 'visit_id'], ['carried_forward_from']),
+)
 
 
 def _key(*words):
@@ -45,9 +50,15 @@ def upgrade():
         last = rows[-1][0]
     op.create_index('ix_patient_search_name', 'patient', ['search_name'], unique=False)
     op.create_index('ix_patient_search_given', 'patient', ['search_given'], unique=False)
+    for name, table, columns, _below in WIDENED:
+        op.drop_index(name, table_name=table)
+        op.create_index(name, table, columns, unique=False)
 
 
 def downgrade():
+    for name, table, _columns, below in WIDENED:
+        op.drop_index(name, table_name=table)
+        op.create_index(name, table, below, unique=False)
     op.drop_index('ix_patient_search_given', table_name='patient')
     op.drop_index('ix_patient_search_name', table_name='patient')
     # A plain DROP COLUMN on both (SQLite 3.35+): no copy of a table that visits refer to.

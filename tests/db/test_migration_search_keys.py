@@ -16,8 +16,9 @@ from tests.db.test_migrations import mig_app  # noqa: F401  # the fresh-database
 
 REVISION = "b4e8f2a61c07"
 BELOW = "7ef5129bd1b1"  # the migration before it
-NOW = "'2026-01-01 00:00:00'"
-PATIENTS = ((1, "KEEP-1", "Doe", "Jane"), (2, "KEEP-2", "van  der Berg", "Anna-Marie"), (3, "KEEP-3", "ÖZTÜRK", "Ayşe"))
+NOW = "2026-01-01 00:00:00"
+PATIENTS = ((1, "KEEP-1", "Doe", "Jane"), (2, "KEEP-2", "van  der Berg", "Anna-Marie"),
+            (3, "KEEP-3", "ÖZTÜRK", "Ayşe"))
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -30,11 +31,13 @@ def test_existing_patients_get_their_search_keys_and_survive_both_ways(mig_app):
     with db.engine.begin() as conn:
         conn.execute(sa.text(
             'INSERT INTO "user" (id, username, full_name, password_hash, role, active, failed_logins, '
-            f"password_changed_at, created_at) VALUES (1, 'keeper', 'Kee Per', 'x', 'clinician', true, 0, {NOW}, {NOW})"))
-        for pid, mrn, family, given in PATIENTS:
-            conn.execute(sa.text(
-                "INSERT INTO patient (id, mrn, family_name, given_name, birth_date, sex, created_by_id, created_at, "
-                f"updated_at) VALUES ({pid}, '{mrn}', '{family}', '{given}', '1970-05-17', 'female', 1, {NOW}, {NOW})"))
+            "password_changed_at, created_at) VALUES (1, 'keeper', 'Kee Per', 'x', 'clinician', true, 0, :now, :now)"),
+            {"now": NOW})
+        conn.execute(sa.text(
+            "INSERT INTO patient (id, mrn, family_name, given_name, birth_date, sex, created_by_id, created_at, "
+            "updated_at) VALUES (:id, :mrn, :family, :given, '1970-05-17', 'female', 1, :now, :now)"),
+            [{"id": pid, "mrn": mrn, "family": family, "given": given, "now": NOW}
+             for pid, mrn, family, given in PATIENTS])
     before = _rows()
 
     upgrade(revision=REVISION)
