@@ -219,6 +219,8 @@ class VisitAlert(Base):
         ),
         # The visit list's and dashboard's alert filters: alerts waiting for an acknowledgement.
         sa.Index("ix_alert_pending", "acknowledged_at", "must_acknowledge", "active", "severity", "visit_id"),
+        # The red-flag filter (critical, active, kind LIKE 'red_flag.%'): read from the index alone.
+        sa.Index("ix_alert_severity_kind", "severity", "active", "kind", "visit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

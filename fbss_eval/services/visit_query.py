@@ -258,12 +258,13 @@ def visit_ids_query(f: VisitFilter) -> sa.Select[int]:
     """The ids of the visits matching ``f``, in its sort order; the patient is joined only when
     the search or the sort needs it (so a page deep in the list walks an index of ids)."""
     stmt = sa.select(Visit.id)
-    if _needs_patient(f):
-        stmt = stmt.join(Patient, Patient.id == Visit.patient_id)
     if f.sort == "patient":
-        # SQLite would read every visit and sort them all: walking the patients in name order
-        # (each one's visits by date from ix_visit_patient_date) sorts only same-named patients.
-        stmt = stmt.with_hint(Patient, "INDEXED BY ix_patient_names", "sqlite")
+        # SQLite would read every visit, look its patient up and sort them all: with no lookup of
+        # a patient by id it walks the patients in name order instead (ix_patient_names), each
+        # one's visits by date (ix_visit_patient_date), and sorts only same-named patients' visits.
+        stmt = stmt.join(Patient, _Unindexed(Patient.id) == Visit.patient_id)
+    elif _needs_patient(f):
+        stmt = stmt.join(Patient, Patient.id == Visit.patient_id)
     return stmt.where(*_visit_conditions(f), *_projection_conditions(f)).order_by(*_order(f))
 
 

@@ -1,5 +1,6 @@
 """patient search keys: "family given" and "given family" in lower case, indexed, for the admin's
-visit search; the visit list's patient and carried-forward indexes cover what those lists read
+visit search; the visit list's patient, carried-forward and red-flag indexes cover what those
+lists read
 
 Revision ID: b4e8f2a61c07
 Revises: 7ef5129bd1b1
@@ -53,9 +54,11 @@ def upgrade():
     for name, table, columns, _below in WIDENED:
         op.drop_index(name, table_name=table)
         op.create_index(name, table, columns, unique=False)
+    op.create_index('ix_alert_severity_kind', 'alert', ['severity', 'active', 'kind', 'visit_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_alert_severity_kind', table_name='alert')
     for name, table, _columns, below in WIDENED:
         op.drop_index(name, table_name=table)
         op.create_index(name, table, below, unique=False)
