@@ -193,10 +193,33 @@ def admin_list(bench: Bench) -> list[Measurement]:
     if not _answers(client, "/admin/visits"):
         return [route_missing(f"GET /admin/visits {name}", target=0.05, target_text="p95 <= 50 ms")
                 for name in ("first page", "page 1,000", *(f[0] for f in ADMIN_FILTERS))]
-    urls = [("first page", "/admin/visits"), ("page 1,000", "/admin/visits?page=1000"),
-            *((name, f"/admin/visits?{query}") for name, query in ADMIN_FILTERS)]
+    deep = _deep_page(bench)  # page 1,000 at 100,000 visits; the last page of a smaller database
+    urls = [("first page", "/admin/visits"), (f"page {deep:,}", f"/admin/visits?page={deep}"),
+            *((name, f"/admin/visits?{query}") for name, query in ADMIN_FILTERS),
+            *((name, f"/admin/visits?{query}") for name, query in _searches(bench))]
     return [requests_of(bench, counter, f"GET /admin/visits {name}", lambda url=url: client.get(url), _ok,
                         bench.samples * 2, target=0.05, target_text="p95 <= 50 ms") for name, url in urls]
+
+
+def _deep_page(bench: Bench, f: Any = None) -> int:
+    """Page 1,000 of the visits matching ``f`` (all by default), or their last page if sooner."""
+    from fbss_eval.services.visit_query import VisitFilter
+    from fbss_eval.services.visit_query import visit_count
+
+    per_page = bench.app.config["VISITS_PER_PAGE"]
+    return max(1, min(1000, -(-visit_count(f or VisitFilter()) // per_page)))
+
+
+def _searches(bench: Bench) -> list[tuple[str, str]]:
+    """What an admin also does: a name search (the start of a family name), the list sorted by
+    patient deep in, and one filter's deepest page up to page 1,000 (most filters match a share
+    of the visits, so their pages end well before the whole list's)."""
+    from fbss_eval.services.visit_query import VisitFilter
+
+    deep = _deep_page(bench, VisitFilter(band="odi:severe"))
+    return [(f"name search q={bench.seeded['search'][:3]}", f"q={bench.seeded['search'][:3]}"),
+            ("sorted by patient, page 100", "sort=patient&page=100"),
+            (f"ODI severe, page {deep:,}", f"band=odi:severe&page={deep}")]
 
 
 @measurement("sign")

@@ -79,7 +79,8 @@ class Visit(Base):
                            name="signed_has_signer"),
         sa.CheckConstraint(VOID_COMPLETE, name="void_complete"),
         sa.CheckConstraint("status <> 'draft' OR revision = 0", name="draft_revision_zero"),
-        sa.Index("ix_visit_patient_date", "patient_id", "visit_date"),
+        # (status in it: the list sorted by patient reads each patient's visits from it alone.)
+        sa.Index("ix_visit_patient_date", "patient_id", "visit_date", "status"),
         # The admin's visit list (services/visit_query.py): its default order, and per status.
         # (status in the first: leaving voided visits out needs no visit row.)
         sa.Index("ix_visit_date_id", "visit_date", "id", "status"),
@@ -148,7 +149,7 @@ class VisitSection(Base):
         ),
         # The review dashboard's sections done, and its carried-forward sections.
         sa.Index("ix_visit_section_key_status", "section_key", "status", "visit_id"),
-        sa.Index("ix_visit_section_carried", "carried_forward_from"),
+        sa.Index("ix_visit_section_carried", "carried_forward_from", "visit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,6 +219,8 @@ class VisitAlert(Base):
         ),
         # The visit list's and dashboard's alert filters: alerts waiting for an acknowledgement.
         sa.Index("ix_alert_pending", "acknowledged_at", "must_acknowledge", "active", "severity", "visit_id"),
+        # The red-flag filter (critical, active, kind LIKE 'red_flag.%'): read from the index alone.
+        sa.Index("ix_alert_severity_kind", "severity", "active", "kind", "visit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

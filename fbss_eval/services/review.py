@@ -46,13 +46,10 @@ def dashboard(unsigned_days: int, today: date | None = None) -> Dashboard:
     ``unsigned_days`` days ago."""
     by_status = {str(status): int(n) for status, n in db.session.execute(
         sa.select(Visit.status, sa.func.count()).group_by(Visit.status)).all()}
-    done = dict(db.session.execute(
-        sa.select(VisitSection.section_key, sa.func.count()).join(Visit, Visit.id == VisitSection.visit_id)
-        .where(VisitSection.status.in_(DONE_STATUSES), status_text() != VOIDED)
-        .group_by(VisitSection.section_key)).all())
+    required = [section for section in visit_sections() if section.required]
+    done = _done_sections([section.key for section in required])
     total = sum(n for status, n in by_status.items() if status != VOIDED)
-    missing = [SectionMissing(section.key, section.title, total - int(done.get(section.key, 0)))
-               for section in visit_sections() if section.required]
+    missing = [SectionMissing(section.key, section.title, total - done.get(section.key, 0)) for section in required]
     return Dashboard(
         by_status=by_status,
         unsigned_days=unsigned_days,
@@ -61,3 +58,28 @@ def dashboard(unsigned_days: int, today: date | None = None) -> Dashboard:
         missing_by_section=missing,
         carried_forward=visit_count(VisitFilter(carried_forward=True)),
     )
+
+
+def _done_sections(keys: list[str]) -> dict[str, int]:
+    """How many visits that are not voided have each section done (two statements). Each
+    (section, status) pair is counted on its own range of ix_visit_section_key_status, read from
+    the index alone (a GROUP BY, or a join to the visit for its status, would touch every row);
+    the done sections of voided visits, few, are then taken off."""
+    if not keys:
+        return {}
+    pairs = [(key, status) for key in keys for status in DONE_STATUSES]
+    counts = db.session.execute(sa.select(*(
+        sa.select(sa.func.count()).where(VisitSection.section_key == key, VisitSection.status == status)
+        .scalar_subquery() for key, status in pairs))).one()
+    done = dict.fromkeys(keys, 0)
+    for (key, _status), n in zip(pairs, counts, strict=True):
+        done[key] += int(n or 0)
+    # Seeks per (section, status, voided visit) in the same index (a join would walk every row).
+    voided = db.session.execute(
+        sa.select(VisitSection.section_key, sa.func.count())
+        .where(VisitSection.visit_id.in_(sa.select(Visit.id).where(status_text() == VOIDED)),
+               VisitSection.section_key.in_(keys), VisitSection.status.in_(DONE_STATUSES))
+        .group_by(VisitSection.section_key)).all()
+    for key, n in voided:
+        done[key] -= int(n)
+    return done

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager
 
 from ..checklist.bands import selected_bands
@@ -28,6 +29,7 @@ from ..models import User
 from ..models import Visit
 from ..models import VisitAlert
 from ..models import VisitSection
+from ..models.patient import search_key
 
 # Ids and offsets are INTEGER-sized: a larger number matches nothing (PostgreSQL would overflow).
 MAX_INTEGER = 2**31 - 1
@@ -59,7 +61,8 @@ class VisitFilter:
     - ``psps_t2``: the working PSPS-T2 category; ``plan_option``: one option of the plan;
     - ``missing_section``: that section neither complete nor marked not assessed;
     - ``carried_forward``: a section carried forward and not yet confirmed;
-    - ``q``: the start of the patient's family or given name (any case), or the exact MRN;
+    - ``q``: the start of the patient's family or given name (any case; "family given" or
+      "given family" for both), or the exact MRN;
     - ``sort``: a key of ``SORTS``.
     """
 
@@ -108,15 +111,41 @@ def _exists(*conditions: Any) -> sa.Exists:
     return sa.exists().where(*conditions)
 
 
-def _pending_alert(*extra: Any) -> sa.Exists:
-    return _exists(VisitAlert.visit_id == Visit.id, VisitAlert.active.is_(True),
-                   VisitAlert.must_acknowledge.is_(True), VisitAlert.acknowledged_at.is_(None), *extra)
+class _Unindexed(sa.sql.functions.FunctionElement[int]):
+    """A column that SQLite must not look rows up by: ``+visit.id`` (plain elsewhere)."""
+
+    type = sa.Integer()
+    inherit_cache = True
 
 
-def red_flag_condition() -> sa.Exists:
+@compiles(_Unindexed)
+def _plain(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _plus(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
+def _visit_in(visit_id: Any, *conditions: Any) -> Any:
+    """The visit's id is among the ``visit_id`` of the rows meeting ``conditions``: one
+    uncorrelated subquery, its ids read once from its index. On SQLite the ``+`` keeps the
+    list walking its sort order's index, testing each id against those ids (rather than probing
+    the projection per visit, or fetching every matching visit and sorting them all); PostgreSQL
+    plans it as the semi-join an EXISTS would be."""
+    return _Unindexed(Visit.id).in_(sa.select(visit_id).where(*conditions))
+
+
+def _pending_alert(*extra: Any) -> Any:
+    return _visit_in(VisitAlert.visit_id, VisitAlert.active.is_(True), VisitAlert.must_acknowledge.is_(True),
+                     VisitAlert.acknowledged_at.is_(None), *extra)
+
+
+def red_flag_condition() -> Any:
     """An active red-flag alert (the red-flag rules raise them critical)."""
-    return _exists(VisitAlert.visit_id == Visit.id, VisitAlert.active.is_(True),
-                   VisitAlert.kind.like("red\\_flag.%", escape="\\"), VisitAlert.severity == "critical")
+    return _visit_in(VisitAlert.visit_id, VisitAlert.active.is_(True),
+                     VisitAlert.kind.like("red\\_flag.%", escape="\\"), VisitAlert.severity == "critical")
 
 
 def _like_prefix(text: str) -> str:
@@ -149,11 +178,29 @@ def _visit_conditions(f: VisitFilter) -> list[Any]:
     if f.visit_type:
         out.append(Visit.visit_type == f.visit_type)
     if f.q:
-        prefix = _like_prefix(f.q)
-        out.append(sa.or_(sa.func.lower(Patient.family_name).like(prefix, escape="\\"),
-                          sa.func.lower(Patient.given_name).like(prefix, escape="\\"),
-                          Patient.mrn == f.q))
+        out.append(_name_or_mrn(f.q))
     return out
+
+
+def _starts_with(column: Any, key: str) -> Any:
+    """``column`` starts with ``key``: a range of code points (an index range on the keys' "C" /
+    BINARY collation), or LIKE when no code point follows the key's last."""
+    last = ord(key[-1]) + 1
+    if 0xD800 <= last < 0xE000:
+        last = 0xE000  # past the surrogates, which no string holds
+    if last > 0x10FFFF:
+        return column.like(_like_prefix(key), escape="\\")
+    return sa.and_(column >= key, column < key[:-1] + chr(last))
+
+
+def _name_or_mrn(q: str) -> Any:
+    """The start of the family name (or "family given"), of the given name (or "given family"),
+    in any case; or the exact MRN."""
+    key = search_key(q)
+    if not key:
+        return Patient.mrn == q
+    return sa.or_(_starts_with(Patient.search_name, key), _starts_with(Patient.search_given, key),
+                  Patient.mrn == q)
 
 
 def _projection_conditions(f: VisitFilter) -> list[Any]:
@@ -166,16 +213,15 @@ def _projection_conditions(f: VisitFilter) -> list[Any]:
         out.append(_pending_alert(VisitAlert.severity == "critical"))
     if f.band:
         wanted = selected_bands(f.band)
-        out.append(sa.false() if wanted is None else _exists(
-            InstrumentScore.visit_id == Visit.id, InstrumentScore.instrument == wanted[0],
-            InstrumentScore.band.in_(wanted[1])))
+        out.append(sa.false() if wanted is None else _visit_in(
+            InstrumentScore.visit_id, InstrumentScore.instrument == wanted[0], InstrumentScore.band.in_(wanted[1])))
     if f.category or f.likelihood:
-        finding = [Finding.visit_id == Visit.id]
+        finding = []
         if f.category:
             finding.append(Finding.category == f.category)
         if f.likelihood:
             finding.append(Finding.likelihood == f.likelihood)
-        out.append(_exists(*finding))
+        out.append(_visit_in(Finding.visit_id, *finding))
     in_section = (VisitSection.visit_id == Visit.id, VisitSection.status != SectionStatus.NOT_ASSESSED.value)
     if f.psps_t2:
         out.append(_exists(*in_section, VisitSection.section_key == "differential",
@@ -190,7 +236,7 @@ def _projection_conditions(f: VisitFilter) -> list[Any]:
         out.append(~_exists(VisitSection.visit_id == Visit.id, VisitSection.section_key == f.missing_section,
                             VisitSection.status.in_(DONE_STATUSES)))
     if f.carried_forward:
-        out.append(_exists(VisitSection.visit_id == Visit.id, VisitSection.carried_forward_from.is_not(None)))
+        out.append(_visit_in(VisitSection.visit_id, VisitSection.carried_forward_from.is_not(None)))
     return out
 
 
@@ -213,7 +259,12 @@ def visit_ids_query(f: VisitFilter) -> sa.Select[int]:
     """The ids of the visits matching ``f``, in its sort order; the patient is joined only when
     the search or the sort needs it (so a page deep in the list walks an index of ids)."""
     stmt = sa.select(Visit.id)
-    if _needs_patient(f):
+    if f.sort == "patient":
+        # SQLite would read every visit, look its patient up and sort them all: with no lookup of
+        # a patient by id it walks the patients in name order instead (ix_patient_names), each
+        # one's visits by date (ix_visit_patient_date), and sorts only same-named patients' visits.
+        stmt = stmt.join(Patient, _Unindexed(Patient.id) == Visit.patient_id)
+    elif _needs_patient(f):
         stmt = stmt.join(Patient, Patient.id == Visit.patient_id)
     return stmt.where(*_visit_conditions(f), *_projection_conditions(f)).order_by(*_order(f))
 

@@ -208,7 +208,8 @@ def _rows(table: str) -> list[dict[str, Any]]:
 
 # Migrations that change the user or patient tables and have a data test of their own.
 DATA_TESTED = {"7d3a9c1e5b42": "tests/db/test_migration_versions.py",
-               "573884ffae6c": "tests/db/test_migration_must_change.py"}
+               "573884ffae6c": "tests/db/test_migration_must_change.py",
+               "b4e8f2a61c07": "tests/db/test_migration_search_keys.py"}
 
 
 def test_data_survives_the_last_step_where_it_does_not_touch_it(mig_app):
