@@ -164,6 +164,9 @@ def sections(bench: Bench) -> list[Measurement]:
                 row = visit_service.section_rows(visit)[key]
                 data = formdata_from_answers(section, row.answers or {})
                 data["_rev"] = str(row.rev)
+            # The requests share this measurement's app context, so its session too: end what the
+            # last request left open, as a worker's teardown does, or the POST runs in that transaction.
+            db.session.remove()
             with counter.counting() as statements:
                 seconds, response = _timed_post(client, url, data)
             if response.status_code != 302:
