@@ -88,6 +88,13 @@ def find_section(visit: Visit, key: str) -> Section | None:
     return next((section for section in sections_of(visit) if section.key == key), None)
 
 
+def section_after(visit: Visit, key: str) -> str | None:
+    """The key of the section that follows ``key`` in the visit's checklist, or None (the last)."""
+    keys = [section.key for section in sections_of(visit)]
+    position = keys.index(key) if key in keys else -1
+    return keys[position + 1] if 0 <= position < len(keys) - 1 else None
+
+
 def can_edit(user: User, visit: Visit) -> bool:
     """Clinicians edit their own unsigned visits; admins any unsigned visit."""
     return visit.editable and (user.is_admin or visit.clinician_id == user.id)

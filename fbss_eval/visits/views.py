@@ -103,10 +103,10 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
     visit = _visit_or_404(visit_id)
     spec = _section_or_404(visit, key)
     record_access("visit", visit.id)
-    ctx = visit_context(visit, current=key)
-    row = ctx["rows"].get(key)
     form_class = section_form_class(spec)
     if request.method == "GET":
+        ctx = visit_context(visit, current=key)
+        row = ctx["rows"].get(key)
         restored = restored_form_data()
         form = form_class(formdata=restored or formdata_from_answers(spec, row.answers if row else {}))
         if restored:  # typed before an idle logout: its messages, but not the old page's CSRF token
@@ -118,17 +118,21 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
 
     _require_edit(visit)
     action = request.form.get("_action", "save")
+    # The page around the form (section list, alerts) is read only for a page shown again: a
+    # save that goes through redirects, and its own reads are those of the save.
     if action.startswith(("add:", "remove:")):
-        return _render(form_class(formdata=_change_rows(action, request.form, spec)), ctx, spec,
-                       state=merging.posted_state(request.form))
+        return _render(form_class(formdata=_change_rows(action, request.form, spec)),
+                       visit_context(visit, current=key), spec, state=merging.posted_state(request.form))
     form = form_class()
     valid = form.validate()
     valid = form.refuse_hidden() and valid
     if not valid:
-        return _render(form, ctx, spec, status=422, state=merging.posted_state(request.form))
+        return _render(form, visit_context(visit, current=key), spec, status=422,
+                       state=merging.posted_state(request.form))
     answers, filled = form.answers(), 0
     if action == "no_to_all" and spec.key == "red_flags":  # blanks become "no"; answers stay
         answers, filled = no_to_all(answers)
+    next_key = service.section_after(visit, key) if action == "save_next" else None  # read before the commit
     outcome = merging.save(visit, spec, answers, request.form, g.user)
     if outcome.result is None:  # a conflict: the merge to review (conflict_context reads it)
         shown = merging.conflict_context(visit, spec, outcome, request.form)
@@ -143,9 +147,8 @@ def section(visit_id: int, key: str) -> str | Response | tuple[str, int]:
         kept = sum(1 for value in answers.values() if value == "yes")
         flash(f"No to all: {filled} unanswered item{'s' if filled != 1 else ''} recorded as 'no'; "
               f"{kept} 'yes' answer{'s' if kept != 1 else ''} kept as given.", "info")
-    if action == "save_next" and ctx["next_key"]:
-        return redirect(url_for("visits.section", visit_id=visit.id, key=ctx["next_key"]))
-    return redirect(url_for("visits.section", visit_id=visit.id, key=key))
+    # visit_id, not visit.id: the commit expired the visit, and reading it again costs a query.
+    return redirect(url_for("visits.section", visit_id=visit_id, key=next_key or key))
 
 
 def _change_rows(action: str, posted: Any, spec: Section) -> MultiDict[str, str]:
