@@ -2,9 +2,10 @@
 
 Seeds a temporary database (SQLite, or ``--database-url`` for PostgreSQL) with copies of one
 complete visit (its sections, scores and repeat-group rows) by bulk inserts, then drains
-``export_visits_zip`` over all visits and prints the seconds, the zip's size and the peak of
-Python allocations (tracemalloc) for each size. Flat memory shows as a peak that does not grow
-with the number of visits.
+``export_visits_zip`` over all visits and prints the seconds (and milliseconds a visit), the zip's
+size and the peak of Python allocations (tracemalloc) for each size. The service, not the route:
+``benchmarks/export.py`` measures the route (time and peak RSS) in ``make bench``. Flat memory
+shows as a peak that does not grow with the number of visits.
 
     .venv/bin/python -m benchmarks.export_memory                       # 1,000 and 10,000 visits
     .venv/bin/python -m benchmarks.export_memory --sizes 1000 100000
@@ -101,12 +102,13 @@ def main(argv: list[str] | None = None) -> int:
             clinician = create_user("bench", "Dr Bench Mark", "clinician", "bench password 12345")
             template = make_complete_visit(make_patient(clinician, mrn="BENCH-1"), clinician, date(2025, 6, 1)).id
             db.session.commit()
-        print(f"{'visits':>8}  {'seconds':>8}  {'zip MB':>7}  {'peak MB':>8}", flush=True)
+        print(f"{'visits':>8}  {'seconds':>8}  {'ms/visit':>8}  {'zip MB':>7}  {'peak MB':>8}", flush=True)
         for total in sorted(args.sizes):
             _grow(app, template, total)
             seconds, size, _ = _measure(app, traced=False)
             peak = _measure(app, traced=True)[2] if args.memory else 0
-            print(f"{total:>8}  {seconds:>8.1f}  {size / 1e6:>7.1f}  {peak / 1e6:>8.1f}", flush=True)
+            per_visit = seconds * 1000 / total
+            print(f"{total:>8}  {seconds:>8.1f}  {per_visit:>8.2f}  {size / 1e6:>7.1f}  {peak / 1e6:>8.1f}", flush=True)
         with app.app_context():
             db.engine.dispose()
     return 0
