@@ -45,8 +45,9 @@ def test_the_patient_page_shows_the_trend_chart_and_its_table(page, live_server)
     assert box is not None
     assert box["width"] >= 290
     assert box["height"] >= 160
-    # Styled by app.css (an inline <style> would be refused by the CSP): grid lines have a stroke.
-    stroke = odi.locator("line.g").first.evaluate("e => getComputedStyle(e).stroke")
+    # Styled by app.css (an inline <style> would be refused by the CSP): the grid (one path of all
+    # its lines) has a stroke.
+    stroke = odi.locator("path.g").first.evaluate("e => getComputedStyle(e).stroke")
     assert stroke == "rgb(227, 227, 227)"
     mcid = odi.locator("line.mk")
     assert mcid.count() == 1
