@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .completeness import blank
 from .schema import EnableWhen
 from .schema import Field
 from .schema import RepeatGroup
@@ -40,10 +41,8 @@ class _Fields:
 
     def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """The answers of these fields that are applicable, repeated until stable (a hidden
-        field cannot keep another one visible). Blank: None, "" or [] (``completeness.blank``)."""
-        get = answers.get
-        kept = {key: value for key in self.keys
-                if (value := get(key)) is not None and value != "" and value != []}
+        field cannot keep another one visible); blank answers left out."""
+        kept = {key: value for key in self.keys if not blank(value := answers.get(key))}
         if not self.conditional:
             return kept
         while True:

@@ -17,6 +17,7 @@ from datetime import date
 from markupsafe import Markup
 from markupsafe import escape
 
+from ..checklist.display import number
 from .model import TrendPanel
 
 STYLES = (  # colour, dash pattern, marker
@@ -34,6 +35,17 @@ class Mark:
 
     value: float
     label: str
+
+
+def mcid_mark(values: Sequence[float | None], mcid: float | None, lead: str = "") -> Mark | None:
+    """The dashed MCID line of a measure's chart, on the page and in the PDF alike: the first
+    recorded value less the MCID, labelled ``<lead>MCID: <value>``; None without an MCID, a
+    recorded value, or where the line would fall below 0."""
+    recorded = [v for v in values if v is not None]
+    if mcid is None or not recorded or recorded[0] - mcid < 0:
+        return None
+    value = recorded[0] - mcid
+    return Mark(value, f"{lead}MCID: {number(value)}")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from ..checklist.sections.psychosocial import bmi
 from ..checklist.sections.red_flags import SCREEN_KEYS
 from ..checklist.settings import ScoringSettings
 from .chart import Mark
+from .chart import mcid_mark
 from .format import format_value
 from .format import number
 from .model import BlockInfo
@@ -276,15 +277,10 @@ def mcid_marks(panel: TrendPanel) -> tuple[Mark, ...]:
     """The dashed MCID lines of a PDF trend chart, as the patient page draws them
     (``reports/trend.py``): for pain and ODI, the first recorded value less the MCID, where that
     is not below 0; labelled ``MCID: <value>``, led by the series' name when the chart has two."""
-    marks: list[Mark] = []
-    for series in (s for s in panel.series if s.key in CHANGE_MEASURES):
-        recorded = [v for v in series.values if v is not None]
-        if not recorded or recorded[0] - CHANGE_MEASURES[series.key][1] < 0:
-            continue
-        value = recorded[0] - CHANGE_MEASURES[series.key][1]
-        lead = f"{series.label} " if len(panel.series) > 1 else ""
-        marks.append(Mark(value, f"{lead}MCID: {number(value)}"))
-    return tuple(marks)
+    lead = len(panel.series) > 1
+    marks = (mcid_mark(series.values, CHANGE_MEASURES[series.key][1], f"{series.label} " if lead else "")
+             for series in panel.series if series.key in CHANGE_MEASURES)
+    return tuple(mark for mark in marks if mark is not None)
 
 
 def trend_changes(dates: tuple[str, ...], panels: tuple[TrendPanel, ...]) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from ..checklist.instruments.mcid import ODI_MCID_POINTS
 from ..checklist.instruments.mcid import improvement
 from .chart import Box
 from .chart import Mark
+from .chart import mcid_mark
 from .chart import panel_svg
 from .model import TrendPanel
 from .model import TrendSeries
@@ -120,9 +121,8 @@ def patient_trend(dates: Sequence[date], values: Sequence[Mapping[str, float | N
         if not recorded:
             continue
         first, last = recorded[0], recorded[-1]
-        marks: tuple[Mark, ...] = ()
-        if mcid is not None and first - mcid >= 0:
-            marks = (Mark(first - mcid, f"MCID: {number(first - mcid)}"),)
+        mark = mcid_mark(series, mcid)
+        marks: tuple[Mark, ...] = (mark,) if mark else ()
         change = change_in_words(label, first, last, mcid) if len(recorded) > 1 else None
         panel = TrendPanel(title, maximum, (TrendSeries(key, label, series),))
         measures.append(MeasureTrend(key, label, panel, mcid, marks, change))

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..checklist.completeness import blank
 from ..checklist.instruments import INSTRUMENTS
 from ..checklist.instruments.common import fmt
 from ..checklist.instruments.phq9 import ITEM9
@@ -28,7 +29,6 @@ from ..checklist.schema import RepeatGroup
 from ..checklist.schema import Section
 from ..checklist.visible import visible_answers
 from ..models import SectionStatus
-from .csv_cells import FORMULA_START
 from .csv_cells import escape_text
 
 Writer = Callable[[Any], str]
@@ -39,14 +39,11 @@ NOT_ASSESSED = SectionStatus.NOT_ASSESSED
 
 def cell(spec: Field, value: Any) -> str:
     """One answer as its CSV cell (empty when unanswered)."""
-    if value is None or value == "" or value == []:
-        return ""
-    return writer(spec)(value)
+    return "" if blank(value) else writer(spec)(value)
 
 
 def _text(value: Any) -> str:
-    text = value if type(value) is str else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return escape_text(value if type(value) is str else str(value))
 
 
 def _boolean(value: Any) -> str:
@@ -151,5 +148,4 @@ def group_rows(visit_id: int, answers: Mapping[str, Any], group: RepeatGroup,
         return
     visit = str(visit_id)
     for number, entry in enumerate(entries, start=1):
-        yield [visit, str(number), *("" if (value := entry.get(key)) is None or value == "" or value == []
-                                     else write(value) for key, write in writers)]
+        yield [visit, str(number), *("" if blank(value := entry.get(key)) else write(value) for key, write in writers)]

@@ -250,7 +250,7 @@ def voided_signed_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
     """A voided visit's PDF as stored at its last signing (the full record with ``full``),
     checked against its SHA-256, when its answers are still those it was signed with (it was
     voided while signed, not during an amendment); else None. The caller marks it VOID."""
-    if visit.status != VisitStatus.VOIDED.value or visit.revision < 1:
+    if visit.status != VisitStatus.VOIDED or visit.revision < 1:
         return None
     revision = revision_of(visit.id, visit.revision)
     if revision is None or sha256(canonical_answers(visit)) != revision.answers_sha256:

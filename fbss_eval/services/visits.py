@@ -88,11 +88,20 @@ def find_section(visit: Visit, key: str) -> Section | None:
     return next((section for section in sections_of(visit) if section.key == key), None)
 
 
+def section_neighbours(visit: Visit, key: str | None) -> tuple[str | None, str | None]:
+    """The keys of the sections before and after ``key`` in the visit's checklist (None at either
+    end, and both None for a key not in it)."""
+    keys = [section.key for section in sections_of(visit)]
+    if key not in keys:
+        return None, None
+    position = keys.index(key)
+    return (keys[position - 1] if position > 0 else None,
+            keys[position + 1] if position < len(keys) - 1 else None)
+
+
 def section_after(visit: Visit, key: str) -> str | None:
     """The key of the section that follows ``key`` in the visit's checklist, or None (the last)."""
-    keys = [section.key for section in sections_of(visit)]
-    position = keys.index(key) if key in keys else -1
-    return keys[position + 1] if 0 <= position < len(keys) - 1 else None
+    return section_neighbours(visit, key)[1]
 
 
 def can_edit(user: User, visit: Visit) -> bool:

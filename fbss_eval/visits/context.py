@@ -47,8 +47,7 @@ def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
             "carried": carried,
             "current": section.key == current,
         })
-    keys = [s.key for s in sections]
-    position = keys.index(current) if current in keys else -1
+    prev_key, next_key = service.section_neighbours(visit, current)
     alerts = service.active_alerts(visit.id)
     return {
         "visit": visit,
@@ -56,8 +55,8 @@ def visit_context(visit: Visit, current: str | None = None) -> dict[str, Any]:
         "sections": sections,
         "rows": rows,
         "nav": nav,
-        "next_key": keys[position + 1] if 0 <= position < len(keys) - 1 else None,
-        "prev_key": keys[position - 1] if position > 0 else None,
+        "next_key": next_key,
+        "prev_key": prev_key,
         "alerts": alerts,
         "pending_alerts": [a for a in alerts if a.pending],
         "alert_chips": [chip for a in alerts if (chip := acknowledged_chip(visit, a))],
