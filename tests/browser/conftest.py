@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from fbss_eval import create_app
+from fbss_eval.database import write_transaction
 from fbss_eval.extensions import db
 from tests.conftest import BROWSER_MISSING
 from tests.conftest import CHROMIUM
@@ -51,6 +53,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()
+
+
+@contextmanager
+def server_data(live_server: LiveServer) -> Iterator[None]:
+    """An app context in which a test writes the data the live server then serves. Its
+    transactions take SQLite's write lock at BEGIN, as a write request's do: the previous test's
+    last autosave may still be committing on the server thread, and a read transaction that then
+    writes fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) instead of waiting."""
+    with live_server.app.app_context():
+        write_transaction()
+        try:
+            yield
+        finally:
+            db.session.remove()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from fbss_eval.extensions import db
 from fbss_eval.models import User
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
+from tests.browser.conftest import server_data
 from tests.web.conftest import make_patient
 from tests.web.review_support import make_visit
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 def seed_overdue_and_recent_draft(live_server: Any) -> tuple[int, int]:
     """carl's drafts: one of 20 days ago (overdue: more than 7 days), one of 2 days ago."""
-    with live_server.app.app_context():
+    with server_data(live_server):
         carl = db.session.query(User).filter_by(username="carl").one()
         old_patient = make_patient(carl, mrn="BRW-REV-1", family_name="Overdue", given_name="Olive")
         new_patient = make_patient(carl, mrn="BRW-REV-2", family_name="Recent", given_name="Rita")

@@ -15,6 +15,7 @@ from fbss_eval.models import User
 from fbss_eval.services import visits as visit_service
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
+from tests.browser.conftest import server_data
 from tests.conftest import PASSWORD
 from tests.pdf.builders import make_complete_visit
 from tests.pdf.builders import make_patient
@@ -44,7 +45,7 @@ def _blockers(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_a_follow_up_confirms_carried_sections_and_is_blocked_from_signing_until_it_does(  # type: ignore[no-untyped-def]
         page, live_server):
-    with live_server.app.app_context():
+    with server_data(live_server):
         carl = db.session.scalar(sa.select(User).where(User.username == "carl"))
         visit_id = _follow_up(carl)
         titles = {s.key: s.title for s in visit_service.visit_sections()}

@@ -18,6 +18,7 @@ from fbss_eval.models import User
 from fbss_eval.services import api_tokens
 from fbss_eval.services import visits as visit_service
 from tests.browser.conftest import log_in
+from tests.browser.conftest import server_data
 from tests.pdf.builders import make_patient
 
 pytestmark = pytest.mark.browser
@@ -44,7 +45,7 @@ def _api(live_server, method, path, secret, body=None):
 @pytest.fixture
 def two_drafts(live_server):
     """Two draft visits of carl's, for two new patients, and a read-write token for carl."""
-    with live_server.app.app_context():
+    with server_data(live_server):
         carl = db.session.scalars(sa.select(User).where(User.username == "carl")).one()
         when = date.today() - timedelta(days=1)
         stamp = str(date.today().toordinal())

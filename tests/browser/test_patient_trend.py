@@ -13,6 +13,7 @@ from fbss_eval.extensions import db
 from fbss_eval.models import User
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
+from tests.browser.conftest import server_data
 from tests.web.conftest import make_patient
 from tests.web.test_patient_trend import GAD7_8
 from tests.web.test_patient_trend import GAD7_12
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_patient_page_shows_the_trend_chart_and_its_table(page, live_server):  # type: ignore[no-untyped-def]
-    with live_server.app.app_context():
+    with server_data(live_server):
         carl = db.session.scalar(sa.select(User).where(User.username == "carl"))
         patient = make_patient(carl, mrn="BRW-TREND", family_name="Okafor", given_name="Daniel")
         _scored_visit(patient, carl, date(2025, 1, 14), 7, 6, ODI_56, PHQ9_15, GAD7_12)

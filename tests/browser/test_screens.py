@@ -14,6 +14,7 @@ from fbss_eval.extensions import db
 from fbss_eval.models import User
 from tests.browser.axe import violations
 from tests.browser.conftest import log_in
+from tests.browser.conftest import server_data
 from tests.pdf.builders import make_complete_visit
 from tests.pdf.builders import make_patient
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def record(live_server) -> dict[str, int]:
     """A patient with a complete visit and a fresh draft, made through the services."""
-    with live_server.app.app_context():
+    with server_data(live_server):
         carl = db.session.scalar(db.select(User).filter_by(username="carl"))
         patient = make_patient(carl, mrn="MRN-SCREENS", family="Okafor", given="Daniel")
         visit = make_complete_visit(patient, carl, date(2025, 3, 4))

@@ -12,6 +12,7 @@ from fbss_eval.extensions import db
 from fbss_eval.models import User
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import log_in
+from tests.browser.conftest import server_data
 from tests.conftest import PASSWORD
 from tests.web.signing_support import ready_visit
 
@@ -27,7 +28,7 @@ def _sign(page, meaning: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sign_amend_sign_again_and_compare(page, live_server):  # type: ignore[no-untyped-def]
-    with live_server.app.app_context():
+    with server_data(live_server):
         carl = db.session.scalar(sa.select(User).where(User.username == "carl"))
         visit_id = ready_visit(carl, mrn="BRW-SIGN").id
         db.session.remove()
