@@ -22,6 +22,7 @@ from ..reports.model import VisitReport
 from ..reports.parts import mcid_marks
 from .engine import PrintHTML
 from .engine import collector_paused
+from .engine import font_config
 from .engine import stylesheet
 from .fetcher import STATIC_BASE
 from .fetcher import AllowListFetcher
@@ -74,7 +75,7 @@ def html_to_pdf(
     fetcher = fetcher or pdf_fetcher()
     with collector_paused():
         document = PrintHTML(html, base_url=STATIC_BASE, url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=list(stylesheets), attachments=[], **options)
+        pdf = document.write_pdf(stylesheets=list(stylesheets), attachments=[], font_config=font_config(), **options)
     if not isinstance(pdf, bytes):
         raise TypeError("WeasyPrint returned no bytes")
     return pdf

@@ -1,11 +1,14 @@
 """pdf/engine.py: our XHTML parser gives WeasyPrint the document its own HTML parser would,
 WeasyPrint still asks ``PrintHTML`` for its user-agent stylesheet, the collector is paused only
-for the render, and fonts are subset by HarfBuzz. These fail if a WeasyPrint upgrade moves the
+for the render, and fonts are subset by HarfBuzz, a thread keeps its font configuration, and pydyf deflates at the
+default level. These fail if a WeasyPrint upgrade moves the
 hooks the engine relies on."""
 
 from __future__ import annotations
 
 import gc
+import re
+import zlib
 from xml.etree.ElementTree import Element
 
 import pytest
@@ -14,8 +17,10 @@ from weasyprint import CSS
 from weasyprint import HTML
 
 from fbss_eval.pdf import render
+from fbss_eval.pdf.engine import TEMPLATES
 from fbss_eval.pdf.engine import PrintHTML
 from fbss_eval.pdf.engine import collector_paused
+from fbss_eval.pdf.engine import font_config
 from fbss_eval.pdf.fetcher import STATIC_BASE
 
 from .conftest import Rendered
@@ -88,3 +93,43 @@ def test_fonts_are_subset_by_harfbuzz():
     assert ffi.harfbuzz_subset is not None, (
         "libharfbuzz-subset is missing: WeasyPrint falls back to fontTools, about 0.9 s a PDF "
         "(apt-get install libharfbuzz-subset0; .ci/run does)")
+
+
+def test_a_thread_keeps_its_font_configuration_and_no_two_threads_share_one():
+    import threading
+
+    mine = font_config()
+    assert font_config() is mine
+    theirs: list[object] = []
+    thread = threading.Thread(target=lambda: theirs.append(font_config()))
+    thread.start()
+    thread.join()
+    assert theirs
+    assert theirs[0] is not mine
+
+
+def test_a_render_with_the_kept_font_configuration_is_the_render_a_fresh_one_makes(app, complete: Rendered):
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render.visit_html(complete.report)
+    with app.test_request_context():
+        kept = [render.html_to_pdf(html, stylesheets=[render.VISIT_STYLESHEET]) for _ in range(2)]
+        fresh = PrintHTML(html, STATIC_BASE, render.pdf_fetcher()).write_pdf(
+            stylesheets=[render.VISIT_STYLESHEET], attachments=[], font_config=FontConfiguration())
+    assert kept[0] == kept[1] == fresh  # byte for byte: same glyphs, same subsets, same layout
+
+
+def test_no_print_stylesheet_or_template_declares_a_font_face():
+    # The one thing that would add to a kept font configuration, and so leak into later documents.
+    files = [*TEMPLATES.glob("*.css"), *TEMPLATES.glob("*.html")]
+    assert len(files) >= 3
+    assert not [f.name for f in files if "@font-face" in f.read_text(encoding="utf-8").lower()]
+
+
+def test_pdf_streams_are_deflated_at_zlibs_default_level_not_9(complete: Rendered):
+    streams = [complete.pdf[m.end():m.end() + int(m[1])] for m in re.finditer(
+        rb"<<(?:(?!>>).)*?/FlateDecode(?:(?!>>).)*?/Length (\d+)(?:(?!>>).)*>>\s*stream\r?\n", complete.pdf, re.S)]
+    assert len(streams) >= 5
+    raw = [zlib.decompress(s) for s in streams]
+    assert all(zlib.compress(r, 6) == s for r, s in zip(raw, streams, strict=True))
+    assert any(zlib.compress(r, 9) != s for r, s in zip(raw, streams, strict=True))
