@@ -44,7 +44,7 @@ function request()
   end
   local body = s.body
   if revs[step] ~= nil then
-    body = (body ~= "" and body .. "&" or "") .. "_rev=" .. revs[step]
+    body = ((body or "") ~= "" and body .. "&" or "") .. "_rev=" .. revs[step]
   end
   if body ~= nil then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
