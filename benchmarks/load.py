@@ -31,15 +31,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # listen backlog and stretch the latencies. Measured here (SQLite, 2,000 visits, 2026-12-02), /healthz
 # 783 / 908 / 813 req/s and the mixed load 64 / 71 / 63 req/s at 2 / 4 / 8, p95 growing with each.
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+# gunicorn.conf.py recycles a worker after ~500 requests (WeasyPrint's memory creep). At wrk's rates
+# both workers reach it within seconds, and close together (jitter 50), and re-import the app at the
+# same time: /healthz measured 317 req/s, p95 1.8 s with it against 908 req/s, p95 12 ms without. So
+# the bench's servers do not recycle unless GUNICORN_MAX_REQUESTS says otherwise; each figure says so.
+MAX_REQUESTS = os.environ.get("GUNICORN_MAX_REQUESTS", "0")
 INPUT = re.compile(rb"<(input|select|textarea)\b(?![^>]*type=\"(?:hidden|submit)\")", re.IGNORECASE)
 
 
 @contextmanager
 def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
-    """A gunicorn with the project's config serving ``app`` on ``port`` until the block ends."""
+    """A gunicorn with the project's config (worker recycling off: ``MAX_REQUESTS``) serving ``app``
+    on ``port`` until the block ends."""
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
                f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning", app]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},  # nosec B603
+    env = {**os.environ, "GUNICORN_MAX_REQUESTS": MAX_REQUESTS, **env}
+    process = subprocess.Popen(command, cwd=ROOT, env=env,  # nosec B603
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -139,7 +146,8 @@ def _figure(name: str, result: LoadResult, **kwargs: Any) -> Measurement:
     m = Measurement(name, samples=[result.rate], unit="req/s", judged_on="p50", **kwargs)
     m.notes.append(f"{result.ok} ok in {result.seconds:.0f} s, {result.errors} errors"
                    + (f" {result.error_kinds}" if result.errors else "") + f", p95 {result.p95 * 1000:.0f} ms")
-    m.notes.append(f"generator: wrk, {result.threads} threads / {result.threads} connections (one client each)")
+    m.notes.append(f"generator: wrk, {result.threads} threads / {result.threads} connections (one client each); "
+                   f"gunicorn max_requests {MAX_REQUESTS}")
     return m
 
 
