@@ -67,6 +67,7 @@ fuzz: $(STAMP)
 	wait $$get; get=$$?; test $$get -eq 0 -a $$post -eq 0
 
 bench: $(STAMP)
+	scripts/system-deps.sh bench
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(STAMP)

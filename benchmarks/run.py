@@ -4,9 +4,9 @@ timed test.
 It seeds (or reuses, by seed, counts and schema head: ``seeding.py``) 20,000 patients and 100,000
 demo visits on SQLite, and on PostgreSQL when ``BENCH_DATABASE_URL`` is set, then measures p50 / p95
 / max and SQL statements per request of every page design.md names (``pages.py``, ``pdfs.py``,
-``export.py``) and the load under gunicorn beside the peer page (``load.py``). It prints one table
-per database (each figure, its target, met or not, its ratio to the /healthz floor of the same
-run) and ``bench: K of N targets met``, and writes ``benchmarks/results/latest.json``.
+``export.py``) and the load under gunicorn beside the peer page (``load.py``, driven by wrk). It
+prints one table per database (each figure, its target, met or not, its ratio to the /healthz floor
+of the same run) and ``bench: K of N targets met``, and writes ``benchmarks/results/latest.json``.
 
     make bench
     make bench BENCH_ARGS="--visits 5000 --patients 1000"   # a smaller database (quicker seeding)

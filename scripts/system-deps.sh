@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The system packages a target needs, installed when this machine lets us (root with apt-get),
-# or the exact command to run when it does not. Called by the Makefile before `run` and `test`.
+# or the exact command to run when it does not. Called by the Makefile before `run`, `test` and `bench`.
 #
 #   scripts/system-deps.sh run     WeasyPrint's libraries and fonts (PDFs are rendered by the app)
 #   scripts/system-deps.sh test    the above, plus Chromium, poppler (pdftoppm), PostgreSQL, Redis,
-#                                  npm (axe-core and LHC-Forms for the browser tests)
+#                                  npm (axe-core and LHC-Forms for the browser tests), wrk (the
+#                                  load generator's own test, tests/ops/test_bench_load.py)
+#   scripts/system-deps.sh bench   run's packages plus wrk, the HTTP load generator of the load figures
 #   scripts/system-deps.sh --check test   only say what is missing (exit 1 if anything is)
 #
 # Probes can be pointed elsewhere (the set-up is tested with them): FBSS_PROBE_PATH replaces PATH
@@ -39,6 +41,11 @@ if [ "$target" = "test" ]; then
   has_command redis-server || missing+=(redis-server)
   # npm installs the browser tests' JavaScript (axe-core, LHC-Forms) from the npm registry.
   has_command npm || missing+=(npm)
+fi
+# wrk (C, one event loop a thread) loads the servers without taking a core from them as a Python
+# load generator does (benchmarks/load.py).
+if [ "$target" = "test" ] || [ "$target" = "bench" ]; then
+  has_command wrk || missing+=(wrk)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

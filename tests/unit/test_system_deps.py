@@ -13,9 +13,9 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "system-deps.sh"
 PDF_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"]
-TEST_PACKAGES = ["chromium", "poppler-utils", "postgresql", "redis-server", "npm"]
+TEST_PACKAGES = ["chromium", "poppler-utils", "postgresql", "redis-server", "npm", "wrk"]
 LIBS = ["libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0"]
-COMMANDS = ["chromium", "pdftoppm", "pg_ctlcluster", "redis-server", "npm"]
+COMMANDS = ["chromium", "pdftoppm", "pg_ctlcluster", "redis-server", "npm", "wrk"]
 
 
 def fake_machine(tmp_path: Path, *, libs: list[str], commands: list[str], fonts: bool) -> dict[str, str]:
@@ -55,6 +55,28 @@ def test_run_needs_only_what_renders_pdfs(tmp_path: Path):
     assert result.returncode == 1
     assert f"missing for 'run': {' '.join(PDF_PACKAGES)}\n" in result.stdout
     assert "chromium" not in result.stdout
+    assert "wrk" not in result.stdout
+
+
+def test_bench_needs_what_renders_pdfs_and_wrk(tmp_path: Path):
+    result = check(fake_machine(tmp_path, libs=[], commands=[], fonts=False), "bench")
+    assert result.returncode == 1
+    assert f"missing for 'bench': {' '.join(PDF_PACKAGES)} wrk\n" in result.stdout
+    assert "chromium" not in result.stdout
+
+
+def test_bench_with_everything_but_wrk_asks_for_wrk_alone(tmp_path: Path):
+    env = fake_machine(tmp_path, libs=LIBS, commands=[c for c in COMMANDS if c != "wrk"], fonts=True)
+    for target in ("bench", "test"):
+        result = check(env, target)
+        assert result.returncode == 1
+        assert f"missing for '{target}': wrk\n" in result.stdout
+
+
+def test_complete_machine_asks_nothing_for_bench(tmp_path: Path):
+    result = check(fake_machine(tmp_path, libs=LIBS, commands=["wrk"], fonts=True), "bench")
+    assert result.returncode == 0
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize(("lib", "package"), list(zip(LIBS, PDF_PACKAGES[:3], strict=True)))
