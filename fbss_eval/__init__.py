@@ -33,6 +33,10 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     if issubclass(cls, ProductionConfig):
         ProductionConfig.check(app.config)  # before any default could hide a missing setting
     _default_database(app)
+    from .database import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if not app.config.get("SECRET_KEY"):
         # Development without SECRET_KEY: a random key per process (sessions end on restart).
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
