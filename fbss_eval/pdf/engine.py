@@ -26,9 +26,11 @@ and checks the level of a stream, so an upgrade that changes any of these hooks 
 
 from __future__ import annotations
 
+import atexit
 import gc
 import re
 import threading
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,17 +93,40 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _Kept:
+    """One thread's font configuration (the thread-local holds this; ``_kept`` lists them all)."""
+
+    __slots__ = ("config", "__weakref__")
+
+    def __init__(self) -> None:
+        self.config: FontConfiguration | None = None
+
+
 _threads = threading.local()
+_kept: weakref.WeakSet[_Kept] = weakref.WeakSet()
 
 
 def font_config() -> FontConfiguration:
     """This thread's font configuration, made on its first render and kept (see the module).
     Sharing it is safe for our documents: only an ``@font-face`` rule adds to a configuration,
     and our print stylesheets have none (tests/pdf/test_engine.py checks)."""
-    config: FontConfiguration | None = getattr(_threads, "font_config", None)
-    if config is None:
-        config = _threads.font_config = FontConfiguration()
-    return config
+    kept: _Kept | None = getattr(_threads, "kept", None)
+    if kept is None:
+        kept = _threads.kept = _Kept()
+        _kept.add(kept)
+    if kept.config is None:
+        kept.config = FontConfiguration()
+    return kept.config
+
+
+@atexit.register
+def release_font_configs() -> None:
+    """Free every kept font configuration while Pango is still whole. Left to the end of the
+    interpreter, a thread's locals are freed after the libraries' own state is gone, and
+    unreferencing the Pango font map there crashed the process at exit (a segmentation fault
+    after a clean run: tests/pdf/test_engine.py runs a process that renders, then exits)."""
+    for kept in list(_kept):
+        kept.config = None
 
 
 class _DefaultLevelZlib:

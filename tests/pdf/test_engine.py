@@ -108,6 +108,44 @@ def test_a_thread_keeps_its_font_configuration_and_no_two_threads_share_one():
     assert theirs[0] is not mine
 
 
+EXITS_AFTER_RENDERS = """
+import sys, threading
+sys.path.insert(0, {root!r})
+from fbss_eval.pdf.render import html_to_pdf
+page = '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>ODI 38</p></body></html>'
+html_to_pdf(page)
+worker = threading.Thread(target=html_to_pdf, args=(page,), daemon=True)
+worker.start()
+worker.join()
+print("rendered")
+"""
+
+
+def test_a_process_that_rendered_exits_cleanly():
+    """The kept font configurations are freed at exit while Pango is whole: left to the end of
+    the interpreter, the main thread's was unreferenced after the libraries' state was gone and
+    the process died of a segmentation fault (exit status -11) after a clean run."""
+    import subprocess  # nosec B404 - our own interpreter on our own script
+    import sys
+    from pathlib import Path
+
+    script = EXITS_AFTER_RENDERS.format(root=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)  # nosec B603
+    assert done.stdout.strip() == "rendered", done.stderr
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_released_font_configuration_is_made_again_on_the_next_render():
+    from fbss_eval.pdf.engine import release_font_configs
+
+    before = font_config()
+    release_font_configs()
+    after = font_config()
+    assert after is not None
+    assert after is not before
+    assert font_config() is after
+
+
 def test_a_render_with_the_kept_font_configuration_is_the_render_a_fresh_one_makes(app, complete: Rendered):
     from weasyprint.text.fonts import FontConfiguration
 
