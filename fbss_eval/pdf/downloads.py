@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..extensions import db
 from ..models import Visit
 from ..services import audit
 from . import pdf_filename
@@ -40,10 +41,12 @@ def visit_pdf(visit: Visit, *, full: bool) -> VisitPdf:
 
 
 def record_download(visit_id: int, pdf: VisitPdf, *, full: bool, by_id: int, by_username: str) -> None:
-    """Audit one web download of a visit's PDF."""
+    """Audit one web download of a visit's PDF, written now (within the caller's transaction, so
+    within ``write_after_read``'s write lock on SQLite)."""
     audit.record("export_pdf", "visit", visit_id,
                  {"via": "web", "document": "record" if full else "summary",
                   "pdf": "stored" if pdf.stored else "rendered"},
                  user_id=by_id, username=by_username)
+    db.session.flush()
 
 
