@@ -1,8 +1,8 @@
 """A PDF download's transactions (visits/pdf_views.py): the reads, then the audit row. PostgreSQL
 writes the row in the same transaction, so a signed visit's repeat download is one commit (two
-before: a commit, the pool's reset, a ping and a second BEGIN, about a millisecond of its 10 ms
-target). SQLite ends the read transaction first and writes in a BEGIN IMMEDIATE of its own, so no
-snapshot goes stale and no writer waits for a render. Either way the download is audited once."""
+before: a commit, the pool's reset, a ping and a second BEGIN, 1-2 ms of its 10 ms target). SQLite
+ends the read transaction first and writes in a BEGIN IMMEDIATE of its own, so no snapshot goes
+stale and no writer waits for a render. Either way the download is audited once."""
 
 from __future__ import annotations
 
