@@ -16,7 +16,7 @@ The visit PDF has a render-time target (design.md section 6: 0.5 s for a complet
   its shaping caches start cold each time (about a twelfth). ``font_config()`` keeps one per
   thread (a Pango font map is not thread-safe);
 * SVG text: WeasyPrint draws an SVG ``<text>`` letter by letter; ``svg_text.py`` draws our
-  charts' plain labels as one run each (about a twentieth of a follow-up's summary);
+  charts' plain labels as one run each (3.6% of a follow-up's summary, in instructions);
 * compression: pydyf deflates every stream at zlib's level 9, which buys 1.7% smaller visit PDFs
   for about a twentieth of the render. ``deflate_at_default_level()`` makes it zlib's default, 6.
 
