@@ -101,8 +101,8 @@ def test_lhc_forms_fills_our_questionnaire_and_its_response_scores_as_our_form_d
         page.goto(f"/visits/{form_visit}/sections/{key}")
         for number, value in enumerate(values, start=1):
             page.locator(f"input[name='{key}_{number}'][value='{value}']").check()
-        page.get_by_role("button", name="Save", exact=True).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the save's POST and redirect, before the next page is opened
+            page.get_by_role("button", name="Save", exact=True).click()
 
     imported, typed = _scores_text(page, lforms_visit), _scores_text(page, form_visit)
     assert imported == typed
