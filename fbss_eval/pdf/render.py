@@ -7,6 +7,7 @@ lazily, on first use (or a worker can import it at start).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,18 @@ VISIT_STYLESHEET = stylesheet("visit.css")
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]")
+
+
 class _RedactArguments(logging.Filter):
     """WeasyPrint logs the URL of every resource it failed to load; keep only the message
     template (a URL in a patient's text must not reach the logs)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple("[redacted]" for _ in args)
+            # Each conversion becomes the word itself: a "%04X" given a string would not format.
+            record.msg = _CONVERSION.sub(lambda m: "%" if m.group() == "%%" else "[redacted]", str(record.msg))
+            record.args = None
         return True
 
 

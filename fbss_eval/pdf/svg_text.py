@@ -22,8 +22,8 @@ from typing import Any
 
 from weasyprint import svg as weasy_svg
 from weasyprint.css.properties import INITIAL_VALUES
+from weasyprint.draw import text as weasy_draw_text
 from weasyprint.draw.text import draw_emojis
-from weasyprint.draw.text import draw_first_line
 from weasyprint.matrix import Matrix
 from weasyprint.svg.bounding_box import extend_bounding_box
 from weasyprint.svg.text import Style
@@ -88,7 +88,8 @@ def one_run_text(svg: Any, node: Any, font_size: float) -> None:
     svg.fill_stroke(fill, stroke, text=True)
     text_box = TextBox(layout, style)
     text_box.baseline = baseline
-    emojis = draw_first_line(svg.stream, text_box, "none", "none", Matrix(d=-1, e=x_position, f=y_position))
+    matrix = Matrix(d=-1, e=x_position, f=y_position)
+    emojis = weasy_draw_text.draw_first_line(svg.stream, text_box, "none", "none", matrix)
     svg.stream.end_text()
     svg.stream.pop_state()
     draw_emojis(svg.stream, style, x, y, emojis)
