@@ -66,6 +66,20 @@ def _choose(page, link_id, label):
     page.locator("#lhc-tools-searchResults li", has_text=label).first.click()
 
 
+# True once the form's QuestionnaireResponse holds at least n answered PHQ-9 and ODI items.
+ANSWERED_AT_LEAST = """(n) => {
+  const data = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'));
+  let answered = 0;
+  const walk = (items) => (items || []).forEach((item) => {
+    if (item.answer && /^(phq9|odi)[.]/.test(item.linkId)) answered += 1;
+    walk(item.item);
+    (item.answer || []).forEach((answer) => walk(answer.item));
+  });
+  walk(data.item);
+  return answered >= n;
+}"""
+
+
 def _scores_text(page, visit_id):
     page.goto(f"/visits/{visit_id}")
     return " ".join(page.locator("section[aria-labelledby=scores-h]").inner_text().split())
@@ -86,6 +100,8 @@ def test_lhc_forms_fills_our_questionnaire_and_its_response_scores_as_our_form_d
         _choose(page, f"phq9.phq9_{number}", PHQ_LABELS[value])
     for number, value in enumerate(ODI, start=1):
         _choose(page, f"odi.odi_{number}", ODI_LABELS[value])
+    # Every choice has reached the form's data before it is read (a last click can land late).
+    page.wait_for_function(ANSWERED_AT_LEAST, arg=len(PHQ9) + len(ODI))
     response = page.evaluate(
         "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))")
     assert response["questionnaire"] == f"{questionnaire['url']}|{questionnaire['version']}"
