@@ -61,9 +61,6 @@ _GLYPH = struct.Struct("=IiiiI")
 _EMPTY = pango.PANGO_GLYPH_EMPTY
 _UNKNOWN = pango.PANGO_GLYPH_UNKNOWN_FLAG
 _OLD_PANGO = pango.pango_version() < 14802
-# What Pango takes for the end of a paragraph (pango_find_paragraph_boundary: LF, CR, U+2029),
-# with every other line or paragraph separator besides, to be safe.
-_PARAGRAPH_BREAK = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def _runs(stream: Any, first_line: Any) -> list[tuple[Any, Any, Any, float, list[tuple[int, ...]]]] | None:
@@ -132,10 +129,7 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsi
     if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
         return []
     layout = textbox.pango_layout
-    if not _PARAGRAPH_BREAK.isdisjoint(layout.text):
-        # Only a paragraph break lays out differently in single-paragraph mode; switching the
-        # mode makes Pango lay the whole text out again, so it is switched only for one.
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     first_line, _ = layout.get_first_line()
     runs = _runs(stream, first_line)
     if runs is None:
@@ -183,11 +177,7 @@ def resolve_percentages(box: Any, containing_block: Any) -> None:
     refer = (cb_width, cb_width, maybe_height, maybe_height, cb_width, cb_width, maybe_height, maybe_height,
              cb_width, cb_width, cb_width)
     for name, refer_to in zip(_SIZES, refer, strict=True):
-        value = style[name]
-        if type(value) is Dimension:
-            setattr(box, name, refer_to * value.value / 100 if value.unit == "%" else value.value)
-        else:
-            setattr(box, name, _percentage(value, style, refer_to))
+        setattr(box, name, _used(style[name], style, refer_to))
     if box.min_width == "auto":
         box.min_width = 0
 
@@ -265,8 +255,8 @@ def _rebind(original: Any, replacement: Any) -> list[str]:
 
 
 def install() -> list[str]:
-    """Put both functions in WeasyPrint (every module that imported the originals); the names
-    rebound."""
+    """Put the three in WeasyPrint (the method on ``ComputedStyle``, the functions in every module
+    that imported the originals); the module names rebound."""
     import weasyprint.layout  # noqa: F401 - every layout module, so each import is rebound
 
     ComputedStyle.__missing__ = computed_value
@@ -275,7 +265,7 @@ def install() -> list[str]:
 
 
 def uninstall() -> list[str]:
-    """Give WeasyPrint its own functions back (for the tests that compare the two)."""
+    """Give WeasyPrint its own three back (for the tests that compare the two)."""
     ComputedStyle.__missing__ = weasyprint_computed_value
     return (_rebind(draw_first_line, weasyprint_draw_first_line)
             + _rebind(resolve_percentages, weasyprint_resolve_percentages))

@@ -51,7 +51,7 @@ def test_the_engine_installs_them_in_every_module_that_uses_them():
         assert module.resolve_percentages is hot_paths.resolve_percentages, module.__name__
 
 
-def test_uninstalled_no_module_keeps_ours_and_installed_none_keeps_weasyprints():
+def test_uninstall_gives_weasyprint_its_own_back_and_install_leaves_none_of_them():
     with weasyprints_own():
         assert ComputedStyle.__missing__ is hot_paths.weasyprint_computed_value
         assert block.resolve_percentages is hot_paths.weasyprint_resolve_percentages
