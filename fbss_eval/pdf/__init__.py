@@ -16,8 +16,10 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Visit
+from ..models import VisitRevision
 from ..models import VisitStatus
 from ..services.signing import StoredPdfMismatchError
+from ..services.signing import revision_pdf
 from ..services.signing import stored_revision_pdf
 from ..services.signing import voided_signed_pdf
 from ..services.voiding import void_note
@@ -64,12 +66,22 @@ def stored_pdf(visit: Visit, *, full: bool = False) -> bytes | None:
     (``stamp.py``: the stored bytes stay as they were); None for any other visit."""
     if visit.status == VisitStatus.VOIDED:
         signed = voided_signed_pdf(visit, full=full)
-        if signed is None:
-            return None
-        from .stamp import stamp_void
-
-        return stamp_void(signed, void_note(visit) or "VOID")
+        return None if signed is None else _marked_void(visit, signed)
     return stored_revision_pdf(visit, full=True) if full else stored_signed_pdf(visit)
+
+
+def revision_download(visit: Visit, revision: VisitRevision, *, full: bool = False) -> bytes:
+    """A signed revision's stored summary (or full record) as handed out: the bytes stored at
+    signing, checked against their SHA-256; for a voided visit, a copy marked VOID on every page,
+    as its other PDFs are (the stored bytes stay as signed)."""
+    pdf = revision_pdf(revision, full=full)
+    return _marked_void(visit, pdf) if visit.status == VisitStatus.VOIDED else pdf
+
+
+def _marked_void(visit: Visit, signed: bytes) -> bytes:
+    from .stamp import stamp_void
+
+    return stamp_void(signed, void_note(visit) or "VOID")
 
 
 def visit_pdf(visit: Visit, *, full: bool = False) -> bytes:

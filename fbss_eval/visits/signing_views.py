@@ -138,13 +138,15 @@ def diff(visit_id: int) -> str:
 
 @bp.get("/visits/<int:visit_id>/revisions/<int:number>/<any(summary, record):document>.pdf")
 def revision_pdf(visit_id: int, number: int, document: str) -> Response:
-    """A revision's PDF exactly as stored at signing (refused if it no longer matches its hash)."""
+    """A revision's PDF exactly as stored at signing (refused if it no longer matches its hash);
+    a voided visit's marked VOID on every page, as its other PDFs are."""
     from ..pdf import pdf_filename
+    from ..pdf import revision_download
 
     with unit_of_work():  # the read transaction ends here; the audit row gets a short write one
         visit = _visit_or_404(visit_id)
         revision = _revision_or_404(visit, number)
-        pdf = signing.revision_pdf(revision, full=document == "record")  # refused (500) if altered
+        pdf = revision_download(visit, revision, full=document == "record")  # refused (500) if altered
         name = pdf_filename(visit.patient.mrn, visit.visit_date, full=document == "record")
     write_transaction()
     with unit_of_work():

@@ -94,3 +94,25 @@ def test_the_stored_pdfs_stay_as_signed_and_verify_visit_passes(app, voided):  #
     result = app.test_cli_runner().invoke(args=["verify-visit", str(voided.visit_id)])
     assert result.exit_code == 0, result.output
     assert f"visit {voided.visit_id}: intact" in result.output
+
+
+@pytest.mark.parametrize("document", ["summary", "record"])
+def test_a_voided_visits_revision_downloads_are_marked_void_too(app, voided, document, tmp_path):  # type: ignore[no-untyped-def]
+    """The revisions page offers each signed revision's stored PDFs: for a voided visit, they are
+    its PDFs too, so they carry the mark and the note; the signature lines stay."""
+    stored = bytes(voided.summary_pdf if document == "summary" else voided.record_pdf)
+    client = app.test_client()
+    login(client, "ada")
+    response = client.get(f"/visits/{voided.visit_id}/revisions/1/{document}.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('_rev1.pdf"')
+    assert response.data != stored
+    served, signed = pdftotext(response.data, tmp_path), pdftotext(stored, tmp_path)
+    assert len(served) == len(signed) >= 2
+    for number, page in enumerate(served, 1):
+        assert VOID_NOTE in page, f"page {number}: no void note"
+        assert SIGNATURE in page, f"page {number}: the signature line is gone"
+    db.session.expire_all()
+    revision = db.session.get(VisitRevision, voided.id)
+    digest = revision.summary_pdf_sha256 if document == "summary" else revision.record_pdf_sha256
+    assert hashlib.sha256(stored).hexdigest() == digest  # the evidence itself is unchanged
