@@ -170,15 +170,19 @@ def _legend(panel: TrendPanel, box: Box) -> list[str]:
     return out
 
 
+def _points(panel: TrendPanel, values: Sequence[float | None], xs: list[float],
+            box: Box) -> list[tuple[float, float] | None]:
+    """Where each visit's value is plotted (None where it was not recorded)."""
+    top = axis_top(panel.maximum)
+    return [None if v is None else (xs[i], box.top + box.plot_h * (1 - min(max(v, 0), top) / top))
+            for i, v in enumerate(values)]
+
+
 def _series(panel: TrendPanel, xs: list[float], box: Box) -> list[str]:
     out: list[str] = []
     for index, series in enumerate(panel.series):
         colour, dash, marker = STYLES[index % len(STYLES)]
-        top = axis_top(panel.maximum)
-        points = [
-            None if v is None else (xs[i], box.top + box.plot_h * (1 - min(max(v, 0), top) / top))
-            for i, v in enumerate(series.values)
-        ]
+        points = _points(panel, series.values, xs, box)
         run: list[tuple[float, float]] = []
         for point in [*points, None]:  # a missing value breaks the line
             if point is not None:
@@ -195,18 +199,48 @@ def _series(panel: TrendPanel, xs: list[float], box: Box) -> list[str]:
     return out
 
 
-def _marks(panel: TrendPanel, marks: Sequence[Mark], box: Box) -> list[str]:
-    """Dashed reference lines (drawn under the series), each with its label; a mark outside the
-    axis is left out (the words beside the chart still say it)."""
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in SVG user units
+LABEL_CHAR_W = 4.6  # a 7.5 px DejaVu Sans character is at most about this wide (digits 4.8, "M" 6.5)
+MARKER_R = 3.6  # the largest marker's reach from its point (the diamond)
+
+
+def _label_spots(y: float, width: float, box: Box) -> list[tuple[float, float, str, Rect]]:
+    """Where a mark's label may go, in order of preference: above the line at its right end,
+    below it there, then the same at its left end; each as (x, baseline, anchor, the box it takes)."""
+    right, left = box.width - box.right - 2, box.left + 2
+    spots = []
+    for x, anchor, x0, x1 in ((right, "end", right - width, right), (left, "start", left, left + width)):
+        spots.append((x, y - 3, anchor, (x0, y - 9.5, x1, y - 1.5)))
+        spots.append((x, y + 9, anchor, (x0, y + 1.5, x1, y + 9.5)))
+    return spots
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _marks(panel: TrendPanel, marks: Sequence[Mark], xs: list[float], box: Box) -> list[str]:
+    """Dashed reference lines (drawn under the series), each with its label, put where it covers
+    no plotted value and no other label (above the line at the right end when it can); a mark
+    outside the axis is left out (the words beside the chart still say it)."""
     out: list[str] = []
     top = axis_top(panel.maximum)
+    taken: list[Rect] = [(x - MARKER_R, y - MARKER_R, x + MARKER_R, y + MARKER_R)
+                         for series in panel.series for point in _points(panel, series.values, xs, box)
+                         if point is not None for x, y in [point]]
     for mark in marks:
         if not 0 <= mark.value <= top:
             continue
         y = box.top + box.plot_h * (1 - mark.value / top)
         out.append(f'<line x1="{box.left}" y1="{y:.1f}" x2="{box.width - box.right}" y2="{y:.1f}" class="mk" '
                    f'stroke="{MARK_COLOUR}" stroke-width="1" stroke-dasharray="5 3" data-value="{mark.value:g}"/>')
-        out.append(f'<text x="{box.width - box.right - 2}" y="{y - 3:.1f}" class="mkl" text-anchor="end" '
+        spots = _label_spots(y, LABEL_CHAR_W * len(mark.label), box)
+        # Above the plot is the title's and the legend's; below it, the dates'.
+        free = [s for s in spots if s[3][1] >= box.top - 2 and s[3][3] <= box.top + box.plot_h + 1
+                and not any(_overlaps(s[3], t) for t in taken)]
+        x, baseline, anchor, rect = (free or spots)[0]
+        taken.append(rect)
+        out.append(f'<text x="{x:g}" y="{baseline:.1f}" class="mkl" text-anchor="{anchor}" '
                    f'fill="{MARK_COLOUR}">{escape(mark.label)}</text>')
     return out
 
@@ -226,7 +260,7 @@ def panel_svg(panel: TrendPanel, dates: Sequence[str], box: Box = Box(), marks: 
     """One small chart: the panel's series over the visit dates, with axis, grid and legend, and
     the reference ``marks``. ``embed_css=False`` for a web page (see CHART_CSS)."""
     xs = _x_positions(dates, box)
-    body = [*_axes(panel, dates, xs, box), *_marks(panel, marks, box), *_series(panel, xs, box),
+    body = [*_axes(panel, dates, xs, box), *_marks(panel, marks, xs, box), *_series(panel, xs, box),
             *_legend(panel, box)]
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width:g} {box.height:g}" '
