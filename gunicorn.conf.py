@@ -24,3 +24,13 @@ preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # None: the app's own access log (fbss_eval/access_log.py)
 errorlog = "-"
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Once a worker has loaded the app: import WeasyPrint (about 0.4 s, which its first PDF
+    would otherwise pay), then freeze the start-up heap so no later collection walks it
+    (fbss_eval/heap.py)."""
+    import fbss_eval.pdf.render  # noqa: F401
+    from fbss_eval.heap import settle
+
+    worker.log.info("worker %s: %d start-up objects frozen for the garbage collector", worker.pid, settle())

@@ -102,6 +102,9 @@ def run_database(url: str, args: argparse.Namespace, chosen: list[Any]) -> tuple
     day = timedelta(days=1)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SESSION_TOUCH_INTERVAL=day, SESSION_IDLE_TIMEOUT=day)
     import fbss_eval.pdf.render  # noqa: F401 - WeasyPrint imported once, as a worker does at start
+    from fbss_eval.heap import settle
+
+    settle()  # and the start-up heap frozen, as a worker does (gunicorn.conf.py)
 
     bench = Bench(app, url, max(1, args.samples), load_seconds=args.load_seconds)
     prepare(bench)

@@ -93,3 +93,14 @@ def test_a_save_on_one_server_and_a_stale_save_on_the_other_give_200_and_409(ser
     assert row is not None
     assert row.rev == 1
     assert row.answers["chief_complaint"] == "Saved through the first server"
+
+
+def test_each_server_freezes_its_start_up_heap_once_the_app_is_loaded(servers, tmp_path):
+    """gunicorn.conf.py's worker hook (fbss_eval/heap.py): WeasyPrint imported, the heap frozen."""
+    for base, log in zip(servers, ("first.log", "second.log"), strict=True):
+        assert Browser().get(f"{base}/healthz").status == 200  # the worker is up, its hook has run
+        text = (tmp_path / log).read_text()
+        frozen = [line for line in text.splitlines() if "start-up objects frozen" in line]
+        assert len(frozen) == 1, text
+        count = int(frozen[0].split(": ")[-1].split()[0])
+        assert count > 50_000, frozen[0]  # the app, its libraries and WeasyPrint
