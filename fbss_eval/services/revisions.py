@@ -1,9 +1,11 @@
 """What changed between two signed revisions of a visit, and the history of a visit, both in the
 checklist's words: section titles, field labels and option labels, never keys.
 
-Repeat-group rows are matched by position (rows have no id of their own): "Operation 2" of
-revision 1 is compared with "Operation 2" of revision 2; rows beyond the shorter list are shown
-as added or removed.
+Repeat-group rows have no id of their own: they are matched by content. Rows equal in both
+revisions are left out, wherever they moved (an operation removed from the middle of the list is
+that row removed, not every later row changed); the rows in between are compared in order, the
+rest shown as added or removed. A row is named by its number in the later revision ("Operation 2
+(was 3)" when it moved), a removed one by its number in the earlier.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from typing import Any
 
 import sqlalchemy as sa
@@ -132,20 +135,21 @@ def _status_text(state: Mapping[str, Any]) -> str:
 
 def _row_changes(group: RepeatGroup, old: list[Any], new: list[Any]) -> list[Change]:
     out: list[Change] = []
-    name = group.row_label.capitalize()
-    for n in range(max(len(old), len(new))):
-        a = old[n] if n < len(old) else None
-        b = new[n] if n < len(new) else None
-        if a == b:
+    name = f"{group.label}: {group.row_label.capitalize()}"
+    before, after = ([json.dumps(row, sort_keys=True, default=str) for row in rows] for rows in (old, new))
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal":
             continue
-        if a is None or b is None:
-            out.append(Change(f"{group.label}: {name} {n + 1}", _row_text(group, a) if a else "(no row)",
-                              _row_text(group, b) if b else "(row removed)"))
-            continue
-        for f in group.fields:
-            if a.get(f.key) != b.get(f.key):
-                out.append(Change(f"{group.label}: {name} {n + 1}: {f.label}",
-                                  format_value(f, a.get(f.key)), format_value(f, b.get(f.key))))
+        paired = min(i2 - i1, j2 - j1)
+        for i, j in zip(range(i1, i1 + paired), range(j1, j1 + paired), strict=True):
+            label = f"{name} {j + 1}" + (f" (was {i + 1})" if i != j else "")
+            a, b = old[i] or {}, new[j] or {}
+            out += [Change(f"{label}: {f.label}", format_value(f, a.get(f.key)), format_value(f, b.get(f.key)))
+                    for f in group.fields if a.get(f.key) != b.get(f.key)]
+        out += [Change(f"{name} {i + 1}", _row_text(group, old[i]) if old[i] else NONE, "(row removed)")
+                for i in range(i1 + paired, i2)]
+        out += [Change(f"{name} {j + 1}", "(no row)", _row_text(group, new[j]) if new[j] else NONE)
+                for j in range(j1 + paired, j2)]
     return out
 
 

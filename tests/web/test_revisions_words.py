@@ -61,6 +61,40 @@ def test_section_changes_a_row_added_and_the_not_assessed_reason() -> None:
     )
 
 
+def test_a_row_removed_from_the_middle_is_that_row_removed_not_every_later_row_changed() -> None:
+    first, second, third = {"side": "l", "year": 2015}, {"side": "r", "year": 2018}, {"side": "l", "year": 2021}
+    old = {"status": "complete", "answers": {"ops": [first, second, third]}}
+    new = {"status": "complete", "answers": {"ops": [first, third]}}
+    got = section_changes(HISTORY, "history", old, new)
+    assert got is not None
+    assert got.changes == (Change("Operations: Operation 2", "Side: Right; Year: 2018", "(row removed)"),)
+
+
+def test_a_row_added_first_and_a_later_row_edited_are_named_by_their_new_numbers() -> None:
+    first, second = {"side": "l", "year": 2015}, {"side": "r", "year": 2018}
+    old = {"status": "complete", "answers": {"ops": [first, second]}}
+    new = {"status": "complete", "answers": {"ops": [{"year": 2010}, first, {"side": "l", "year": 2018}]}}
+    got = section_changes(HISTORY, "history", old, new)
+    assert got is not None
+    assert got.changes == (
+        Change("Operations: Operation 1", "(no row)", "Year: 2010"),
+        Change("Operations: Operation 3 (was 2): Side", "Right", "Left"),
+    )
+
+
+def test_rows_in_another_order_but_otherwise_equal_show_only_what_moved_out_of_order() -> None:
+    first, second = {"side": "l", "year": 2015}, {"side": "r", "year": 2018}
+    old = {"status": "complete", "answers": {"ops": [first, second]}}
+    new = {"status": "complete", "answers": {"ops": [second, first]}}
+    got = section_changes(HISTORY, "history", old, new)
+    assert got is not None
+    # One of the two keeps its place in the matching; the other is removed at one end and added at the other.
+    assert got.changes == (
+        Change("Operations: Operation 1", "(no row)", "Side: Right; Year: 2018"),
+        Change("Operations: Operation 2", "Side: Right; Year: 2018", "(row removed)"),
+    )
+
+
 def test_section_changes_equal_states_are_none_and_an_unknown_section_is_named_by_key() -> None:
     same = {"status": "complete", "answers": {"pain": 3}}
     assert section_changes(HISTORY, "history", same, dict(same)) is None
