@@ -61,11 +61,14 @@ def _default_database(app: Flask) -> None:
 
 
 def register_renderer(app: Flask) -> None:
-    """The PDF renderer the services use (signing renders a visit's PDFs once): services cannot
-    import ``pdf`` (it reads them), so the app hands it to them here."""
-    from .pdf import render_visit
+    """The report builder and PDF renderer the services use (signing renders a visit's PDFs
+    once): services cannot import ``reports`` or ``pdf`` (they read them), so the app hands them
+    over here."""
+    from .pdf import render_report
+    from .reports.build import build_visit_report
 
-    app.extensions["fbss_eval.render_visit"] = render_visit
+    app.extensions["fbss_eval.build_report"] = build_visit_report
+    app.extensions["fbss_eval.render_report"] = render_report
 
 
 def register_proxies(app: Flask) -> None:

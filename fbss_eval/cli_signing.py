@@ -7,7 +7,7 @@ from flask import Flask
 
 from .extensions import db
 from .models import Visit
-from .services import signing
+from .services import verification
 
 
 @click.command("verify-visit")
@@ -17,7 +17,7 @@ def verify_visit(visit_id: int) -> None:
     visit = db.session.get(Visit, visit_id)
     if visit is None:
         raise click.ClickException(f"No visit {visit_id}.")
-    result = signing.verify(visit)
+    result = verification.verify(visit)
     db.session.rollback()  # read only
     if not result.revisions and visit.status == "draft":
         click.echo(f"visit {visit_id}: never signed, nothing to verify")

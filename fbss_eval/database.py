@@ -82,6 +82,8 @@ def wants_write() -> bool:
     """True when the current transaction should take SQLite's write lock at BEGIN."""
     if has_app_context() and g.get("write_transaction"):
         return True
+    if has_app_context() and g.get("read_first"):
+        return False
     return has_request_context() and request.method in WRITE_METHODS
 
 
@@ -106,3 +108,25 @@ def write_after_read() -> Iterator[None]:
         yield
     finally:
         g.write_transaction = before
+
+
+@contextmanager
+def read_first() -> Iterator[None]:
+    """In a request that writes (a POST), do slow reading work without SQLite's write lock: the
+    transaction so far is committed (what it wrote is the request's own bookkeeping, not the
+    caller's work), the block's transactions begin DEFERRED, and the read one is ended after it,
+    so the caller's writes (``write_after_read``) begin their own with BEGIN IMMEDIATE. The block
+    must not write. On other databases the transaction goes on; either way, what was loaded is
+    read again when next used (others may have committed meanwhile)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        db.session.expire_all()
+        return
+    db.session.commit()
+    before = g.get("read_first", False)
+    g.read_first = True
+    try:
+        yield
+    finally:
+        g.read_first = before
+        db.session.rollback()

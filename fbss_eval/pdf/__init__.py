@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Visit
 from ..models import VisitRevision
 from ..models import VisitStatus
+from ..reports.model import VisitReport
 from ..services.signing import StoredPdfMismatchError
 from ..services.signing import revision_pdf
 from ..services.signing import stored_revision_pdf
@@ -55,9 +56,15 @@ def stored_signed_pdf(visit: Visit) -> bytes | None:
 def render_visit(visit: Visit, *, full: bool = False) -> bytes:
     """Render a visit's summary PDF, or its full record with ``full``, now (whatever its status)."""
     from ..reports.build import build_visit_report
+
+    return render_report(build_visit_report(visit, full=full))
+
+
+def render_report(report: VisitReport) -> bytes:
+    """The PDF of a built visit report, at the configured page size (a pure function of the two)."""
     from .render import render_visit_pdf
 
-    return render_visit_pdf(build_visit_report(visit, full=full), current_app.config.get("PDF_PAGE_SIZE", "A4"))
+    return render_visit_pdf(report, current_app.config.get("PDF_PAGE_SIZE", "A4"))
 
 
 def stored_pdf(visit: Visit, *, full: bool = False) -> bytes | None:

@@ -34,6 +34,7 @@ from . import audit
 from . import carry_forward
 from . import visits as visit_service
 from .auth import confirm_password
+from .passwords import verify_password
 from .transitions import TransitionError as TransitionError  # re-exported for the views
 from .transitions import check_transition
 from .transitions import set_visit_status
@@ -144,8 +145,38 @@ class SignOutcome:
     message: str | None = None
 
 
-def sign(visit: Visit, user: User, password: str, meaning: str) -> SignOutcome:
-    """Sign the visit as ``user``, who re-enters their password.
+@dataclass(frozen=True)
+class Prerendered:
+    """The PDFs a signature would store, rendered before the visit was locked, with the reports
+    (plain data) they were rendered from and the signing time they print."""
+
+    signed_at: datetime
+    reports: tuple[Any, Any]
+    pdfs: tuple[bytes, bytes]
+
+
+def prerender(visit: Visit, user: User, password: str, meaning: str) -> Prerendered | None:
+    """Render the two PDFs that signing the visit now would store, without taking any lock (the
+    caller reads without SQLite's write lock: ``database.read_first``), so that other writers do
+    not wait for the render (about half a second). ``sign`` stores them only if the visit's
+    reports, built again under its lock, are still equal; else it renders again there. None when
+    signing would not go ahead (``sign`` then says why): nothing is written here, and the
+    visit's in-memory changes are discarded."""
+    if (not may_sign(user, visit) or meaning not in MEANING_LABELS or not _may_become_signed(visit)
+            or sign_blockers(visit) or not verify_password(user.password_hash, password)):
+        return None
+    now = now_utc()
+    try:
+        with db.session.no_autoflush:
+            reports = _signed_reports(visit, user, meaning, sha256(canonical_answers(visit)), now)
+    finally:
+        db.session.expire(visit)
+    return Prerendered(now, reports, _render(reports))
+
+
+def sign(visit: Visit, user: User, password: str, meaning: str, prerendered: Prerendered | None = None) -> SignOutcome:
+    """Sign the visit as ``user``, who re-enters their password; with ``prerendered``, its PDFs
+    are stored if they show what the visit now holds (see ``prerender``).
 
     Raises NotAllowedError (not the clinician nor an admin), TransitionError (already signed),
     SignBlockedError (see ``sign_blockers``), ValueError (unknown meaning). A wrong password
@@ -171,16 +202,13 @@ def sign(visit: Visit, user: User, password: str, meaning: str) -> SignOutcome:
     rows = visit_service.section_rows(visit)
     answers_json = canonical_answers(visit, rows)
     answers_sha = sha256(answers_json)
-    now = now_utc()
+    now = prerendered.signed_at if prerendered else now_utc()
     reason = visit.amendment_reason if visit.status == VisitStatus.AMENDING.value else None
     with db.session.no_autoflush:
         # The visit row is written once, with its PDF: a signed row refuses later updates.
-        set_visit_status(visit, VisitStatus.SIGNED)
-        visit.revision += 1
-        visit.signed_by_id, visit.signed_at = user.id, now
-        visit.signature_meaning, visit.answers_sha256 = meaning, answers_sha
-        visit.updated_at = now
-        summary, record = _render(visit)
+        reports = _signed_reports(visit, user, meaning, answers_sha, now)
+        fresh = prerendered is not None and prerendered.reports == reports
+        summary, record = prerendered.pdfs if prerendered and fresh else _render(reports)
     visit.signed_pdf, visit.signed_pdf_sha256 = summary, sha256(summary)
     revision = VisitRevision(
         visit_id=visit.id, revision=visit.revision, signed_by_id=user.id, signed_at=now, meaning=meaning,
@@ -198,9 +226,29 @@ def sign(visit: Visit, user: User, password: str, meaning: str) -> SignOutcome:
     return SignOutcome(revision)
 
 
-def _render(visit: Visit) -> tuple[bytes, bytes]:
-    render = current_app.extensions["fbss_eval.render_visit"]  # fbss_eval.pdf.render_visit
-    return render(visit), render(visit, full=True)
+def _may_become_signed(visit: Visit) -> bool:
+    try:
+        check_transition(VisitStatus(visit.status), VisitStatus.SIGNED)
+    except TransitionError:
+        return False
+    return True
+
+
+def _signed_reports(visit: Visit, user: User, meaning: str, answers_sha: str, now: datetime) -> tuple[Any, Any]:
+    """Mark ``visit`` signed (in memory: the caller flushes or discards it) and build the summary
+    and full-record reports its PDFs print."""
+    set_visit_status(visit, VisitStatus.SIGNED)
+    visit.revision += 1
+    visit.signed_by_id, visit.signed_at = user.id, now
+    visit.signature_meaning, visit.answers_sha256 = meaning, answers_sha
+    visit.updated_at = now
+    build = current_app.extensions["fbss_eval.build_report"]  # fbss_eval.reports.build.build_visit_report
+    return build(visit, now), build(visit, now, full=True)
+
+
+def _render(reports: tuple[Any, Any]) -> tuple[bytes, bytes]:
+    render = current_app.extensions["fbss_eval.render_report"]  # fbss_eval.pdf.render_report
+    return render(reports[0]), render(reports[1])
 
 
 def amend(visit: Visit, user: User, reason: str) -> None:
@@ -301,85 +349,6 @@ def revision_signature(revision: VisitRevision) -> Signature:
     utc, local = _times(revision.signed_at)
     return Signature(revision.signer.full_name, utc, local, MEANING_SHORT.get(revision.meaning, revision.meaning),
                      str(revision.revision), revision.answers_sha256)
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """What ``verify`` found: ``intact`` when every hash matches; ``problems`` names what differs."""
-
-    visit_id: int
-    status: str
-    revisions: int
-    problems: tuple[str, ...]
-    checked: tuple[str, ...]
-
-    @property
-    def intact(self) -> bool:
-        return not self.problems
-
-
-def verify(visit: Visit) -> VerifyResult:
-    """Recompute every hash from what is stored: each revision's canonical answers and both of
-    its PDFs; for a signed visit, its current section answers against the last revision and its
-    stored summary PDF. Names each thing that differs."""
-    problems: list[str] = []
-    checked: list[str] = []
-    revisions = revisions_of(visit.id)
-    for rev in revisions:
-        label = f"revision {rev.revision}"
-        for what, data, recorded in (("answers", rev.answers_json, rev.answers_sha256),
-                                     ("summary PDF", rev.summary_pdf, rev.summary_pdf_sha256),
-                                     ("full-record PDF", rev.record_pdf, rev.record_pdf_sha256)):
-            checked.append(f"{label}: {what}")
-            if sha256(data) != recorded:
-                problems.append(f"{label}: the stored {what} do not match their SHA-256"
-                                if what == "answers" else f"{label}: the stored {what} does not match its SHA-256")
-    if visit.status == VisitStatus.SIGNED.value:
-        problems.extend(_verify_current(visit, revisions[-1] if revisions else None, checked))
-    return VerifyResult(visit.id, visit.status, len(revisions), tuple(problems), tuple(checked))
-
-
-def _verify_current(visit: Visit, last: VisitRevision | None, checked: list[str]) -> list[str]:
-    if last is None:
-        return ["the visit is marked signed but has no stored revision"]
-    problems = []
-    if last.revision != visit.revision:
-        problems.append(f"the visit says revision {visit.revision} but the last stored revision is {last.revision}")
-    checked.append("current answers")
-    current = canonical_answers(visit)
-    if sha256(current) != last.answers_sha256:
-        problems.extend(_answer_differences(visit, json.loads(last.answers_json), json.loads(current), last.revision))
-    if visit.answers_sha256 != last.answers_sha256:
-        problems.append("the visit's recorded answers SHA-256 is not its last revision's")
-    checked.append("visit summary PDF")
-    pdf = db.session.scalar(sa.select(Visit.signed_pdf).where(Visit.id == visit.id))
-    if pdf is None or sha256(bytes(pdf)) != visit.signed_pdf_sha256:
-        problems.append("the visit's stored summary PDF does not match its SHA-256")
-    elif visit.signed_pdf_sha256 != last.summary_pdf_sha256:
-        problems.append(f"the visit's stored summary PDF is not revision {last.revision}'s")
-    return problems
-
-
-def _answer_differences(visit: Visit, frozen: Mapping[str, Any], current: Mapping[str, Any], number: int) -> list[str]:
-    titles = {s.key: s for s in visit_service.sections_of(visit)}
-    out = []
-    for key in ("visit_id", "checklist_version"):
-        if frozen.get(key) != current.get(key):
-            out.append(f"{key} differs from revision {number}")
-    before, after = frozen.get("sections", {}), current.get("sections", {})
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key) or {}, after.get(key) or {}
-        if old == new:
-            continue
-        section = titles.get(key)
-        labels = {item.key: item.label for item in section.items} if section else {}
-        fields = sorted(audit.diff(old.get("answers") or {}, new.get("answers") or {}))
-        named = [labels.get(f, f) for f in fields]
-        named += [what.replace("_", " ") for what in ("status", "not_assessed_reason")
-                  if old.get(what) != new.get(what)]
-        title = section.title if section else key
-        out.append(f"section {title}: differs from revision {number} ({', '.join(named) or 'rows'})")
-    return out
 
 
 def questionnaire_response_status(visit: Visit) -> str:

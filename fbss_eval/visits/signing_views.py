@@ -16,6 +16,8 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
+from ..database import read_first
+from ..database import write_after_read
 from ..database import write_transaction
 from ..models import Visit
 from ..models import VisitRevision
@@ -24,6 +26,7 @@ from ..security import MAX_RECORD_ID
 from ..services import audit
 from ..services import revisions as revision_service
 from ..services import signing
+from ..services import verification
 from ..services import visits as visit_service
 from ..services.unit_of_work import unit_of_work
 from .context import visit_context
@@ -67,9 +70,12 @@ def sign(visit_id: int) -> str | Response | tuple[str, int]:
     form = SignForm()
     status = 200
     if request.method == "POST" and not blockers and form.validate():
+        password, meaning = form.password.data or "", form.meaning.data or ""
+        with read_first():  # the PDFs rendered while other writers go on (SQLite: no write lock)
+            prerendered = signing.prerender(visit, g.user, password, meaning)
         try:
-            with unit_of_work():  # a refused password is committed too: throttled and audited
-                outcome = signing.sign(visit, g.user, form.password.data or "", form.meaning.data or "")
+            with write_after_read(), unit_of_work():  # a refused password is committed too: throttled and audited
+                outcome = signing.sign(visit, g.user, password, meaning, prerendered)
         except signing.SignBlockedError as exc:
             blockers = exc.blockers
         except signing.TransitionError:  # signed meanwhile, in another tab or by an admin
@@ -162,7 +168,7 @@ def revision_pdf(visit_id: int, number: int, document: str) -> Response:
 def verify(visit_id: int) -> str:
     """Recompute the hashes from what is stored: intact, or what differs."""
     visit = _visit_or_404(visit_id)
-    return render_template("visits/verify.html", result=signing.verify(visit), **visit_context(visit))
+    return render_template("visits/verify.html", result=verification.verify(visit), **visit_context(visit))
 
 
 @bp.get("/visits/<int:visit_id>/history")

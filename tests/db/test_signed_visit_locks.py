@@ -18,6 +18,7 @@ from fbss_eval.models import VisitAlert
 from fbss_eval.models import VisitSection
 from fbss_eval.models import VisitStatus
 from fbss_eval.services import signing
+from fbss_eval.services import verification
 from fbss_eval.services import visits as visit_service
 from fbss_eval.services.transitions import check_transition
 from tests.conftest import PASSWORD
@@ -87,7 +88,7 @@ def test_every_page_and_forged_post_is_refused_on_a_signed_visit(app, users, as_
     assert _snapshot(vid) == before
     db.session.expire_all()
     assert len(signing.revisions_of(vid)) == 1
-    assert signing.verify(db.session.get(Visit, vid)).intact
+    assert verification.verify(db.session.get(Visit, vid)).intact
 
 
 def test_every_service_write_path_refuses_a_signed_visit(app, users):
@@ -172,7 +173,7 @@ def test_sql_cannot_change_or_delete_a_signed_visit_its_sections_or_its_revision
         message = _refused(statement, v=vid)
         assert "signed" in message or "revision" in message or "status" in message, statement
     db.session.expire_all()
-    assert signing.verify(db.session.get(Visit, vid)).intact
+    assert verification.verify(db.session.get(Visit, vid)).intact
 
     # The amend transition is the one change allowed; then the sections are editable again,
     # the revision stays frozen, and a way back to draft does not exist.

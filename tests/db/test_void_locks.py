@@ -13,6 +13,7 @@ from fbss_eval.extensions import db
 from fbss_eval.models import User
 from fbss_eval.models import Visit
 from fbss_eval.services import signing
+from fbss_eval.services import verification
 from fbss_eval.services import visits as visit_service
 from tests.conftest import PASSWORD
 from tests.web.signing_support import fake_pdfs  # noqa: F401 - fixture
@@ -79,7 +80,7 @@ def test_nothing_changes_or_deletes_a_voided_visit_or_its_rows(app, users):
         message = _refused(statement, v=vid)
         assert "voided" in message or "revision" in message or "signed" in message, statement
     db.session.rollback()
-    assert signing.verify(db.session.get(Visit, vid)).intact  # the signed revision still checks out
+    assert verification.verify(db.session.get(Visit, vid)).intact  # the signed revision still checks out
 
 
 def test_a_draft_is_voided_keeping_its_revision_and_then_locked(app, users):

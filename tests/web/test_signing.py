@@ -18,6 +18,7 @@ from fbss_eval.models import User
 from fbss_eval.models import Visit
 from fbss_eval.models import VisitAlert
 from fbss_eval.services import signing
+from fbss_eval.services import verification
 from fbss_eval.services import visits as visit_service
 from fbss_eval.services.auth import THROTTLED_MESSAGE
 from tests.conftest import PASSWORD
@@ -280,7 +281,7 @@ def test_verify_is_intact_until_a_stored_answer_or_pdf_is_changed_through_sql(ap
     _tamper(database, "UPDATE visit_revision SET record_pdf = :pdf WHERE visit_id = :v", "visit_revision",
             {"pdf": b"%PDF-1.7 forged", "v": vid})
     db.session.expire_all()
-    problems = signing.verify(db.session.get(Visit, vid)).problems
+    problems = verification.verify(db.session.get(Visit, vid)).problems
     assert "revision 1: the stored full-record PDF does not match its SHA-256" in problems
     forged = as_clinician.get(f"/visits/{vid}/revisions/1/record.pdf")
     assert forged.status_code == 500
