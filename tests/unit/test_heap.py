@@ -17,10 +17,11 @@ class _Node:
 
 
 def test_settle_freezes_what_is_alive_and_later_cycles_are_still_collected():
+    gc.collect()  # what is garbage now is freed by settle's own collection, not frozen
     before = len(gc.get_objects())
     try:
         frozen = settle()
-        assert frozen >= before * 0.9  # (what settle's own collection freed is not frozen)
+        assert frozen >= before * 0.99
         assert len(gc.get_objects()) < before * 0.05  # a full collection now walks almost nothing
         a, b = _Node(), _Node()
         a.other, b.other = b, a
