@@ -102,12 +102,8 @@ def write_after_read() -> Iterator[None]:
         yield
         return
     db.session.rollback()
-    before = g.get("write_transaction", False)
-    g.write_transaction = True
-    try:
+    with _flagged("write_transaction"):
         yield
-    finally:
-        g.write_transaction = before
 
 
 @contextmanager
@@ -123,10 +119,19 @@ def read_first() -> Iterator[None]:
         db.session.expire_all()
         return
     db.session.commit()
-    before = g.get("read_first", False)
-    g.read_first = True
+    try:
+        with _flagged("read_first"):
+            yield
+    finally:
+        db.session.rollback()
+
+
+@contextmanager
+def _flagged(name: str) -> Iterator[None]:
+    """``g.<name>`` true for the block (``wants_write`` reads it), as it was after."""
+    before = g.get(name, False)
+    setattr(g, name, True)
     try:
         yield
     finally:
-        g.read_first = before
-        db.session.rollback()
+        setattr(g, name, before)
