@@ -225,9 +225,8 @@ def _marks(panel: TrendPanel, marks: Sequence[Mark], xs: list[float], box: Box) 
     outside the axis is left out (the words beside the chart still say it)."""
     out: list[str] = []
     top = axis_top(panel.maximum)
-    taken: list[Rect] = [(x - MARKER_R, y - MARKER_R, x + MARKER_R, y + MARKER_R)
-                         for series in panel.series for point in _points(panel, series.values, xs, box)
-                         if point is not None for x, y in [point]]
+    points = [p for series in panel.series for p in _points(panel, series.values, xs, box) if p is not None]
+    taken: list[Rect] = [(x - MARKER_R, y - MARKER_R, x + MARKER_R, y + MARKER_R) for x, y in points]
     for mark in marks:
         if not 0 <= mark.value <= top:
             continue

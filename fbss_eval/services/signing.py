@@ -37,6 +37,7 @@ from .auth import confirm_password
 from .passwords import verify_password
 from .transitions import TransitionError as TransitionError  # re-exported for the views
 from .transitions import check_transition
+from .transitions import may_transition
 from .transitions import set_visit_status
 
 MEANING_LABELS = {
@@ -162,7 +163,8 @@ def prerender(visit: Visit, user: User, password: str, meaning: str) -> Prerende
     reports, built again under its lock, are still equal; else it renders again there. None when
     signing would not go ahead (``sign`` then says why): nothing is written here, and the
     visit's in-memory changes are discarded."""
-    if (not may_sign(user, visit) or meaning not in MEANING_LABELS or not _may_become_signed(visit)
+    if (not may_sign(user, visit) or meaning not in MEANING_LABELS
+            or not may_transition(VisitStatus(visit.status), VisitStatus.SIGNED)
             or sign_blockers(visit) or not verify_password(user.password_hash, password)):
         return None
     now = now_utc()
@@ -207,8 +209,8 @@ def sign(visit: Visit, user: User, password: str, meaning: str, prerendered: Pre
     with db.session.no_autoflush:
         # The visit row is written once, with its PDF: a signed row refuses later updates.
         reports = _signed_reports(visit, user, meaning, answers_sha, now)
-        fresh = prerendered is not None and prerendered.reports == reports
-        summary, record = prerendered.pdfs if prerendered and fresh else _render(reports)
+        unchanged = prerendered.pdfs if prerendered and prerendered.reports == reports else None
+        summary, record = unchanged or _render(reports)
     visit.signed_pdf, visit.signed_pdf_sha256 = summary, sha256(summary)
     revision = VisitRevision(
         visit_id=visit.id, revision=visit.revision, signed_by_id=user.id, signed_at=now, meaning=meaning,
@@ -224,14 +226,6 @@ def sign(visit: Visit, user: User, password: str, meaning: str, prerendered: Pre
     }, user=user)
     db.session.flush()
     return SignOutcome(revision)
-
-
-def _may_become_signed(visit: Visit) -> bool:
-    try:
-        check_transition(VisitStatus(visit.status), VisitStatus.SIGNED)
-    except TransitionError:
-        return False
-    return True
 
 
 def _signed_reports(visit: Visit, user: User, meaning: str, answers_sha: str, now: datetime) -> tuple[Any, Any]:

@@ -55,6 +55,12 @@ class TransitionError(ValueError):
         self.target = target
 
 
+def may_transition(current: Status, target: Status) -> bool:
+    """True when the table allows ``current -> target`` (``check_transition`` without raising)."""
+    table = _TABLES.get(type(current))
+    return table is not None and type(target) is type(current) and target in table.get(current, frozenset())
+
+
 def check_transition(current: Status, target: Status) -> None:
     """Raise ``TransitionError`` unless the table allows ``current -> target``. A visit status and
     a section status never mix; a plain string is refused (convert it with ``VisitStatus(...)``)."""

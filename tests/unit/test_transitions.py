@@ -16,6 +16,7 @@ from fbss_eval.models import VisitStatus
 from fbss_eval.services.transitions import VISIT_START
 from fbss_eval.services.transitions import TransitionError
 from fbss_eval.services.transitions import check_transition
+from fbss_eval.services.transitions import may_transition
 from fbss_eval.services.transitions import set_section_status
 from fbss_eval.services.transitions import set_visit_status
 
@@ -100,3 +101,8 @@ def test_voided_is_reached_from_every_other_visit_status_and_never_left() -> Non
             with pytest.raises(TransitionError, match=r"\(from voided: nothing\)"):
                 set_visit_status(visit, target)
         assert visit.status is VisitStatus.VOIDED
+
+
+def test_may_transition_says_yes_exactly_for_the_allowed_visit_moves_and_never_across_kinds() -> None:
+    assert {pair for pair in itertools.product(VisitStatus, repeat=2) if may_transition(*pair)} == ALLOWED_VISIT
+    assert not may_transition(VisitStatus.DRAFT, SectionStatus.COMPLETE)  # type: ignore[arg-type]
