@@ -8,6 +8,7 @@ captured earlier is worthless afterwards (OWASP ASVS 7.4.1).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,11 +128,44 @@ def _count_wrong_password(user: User, now: datetime) -> None:
         audit.record("account_locked", "user", user.id, user=user)
 
 
-def confirm_password(user: User, password: str, purpose: str) -> LoginOutcome:
+# Known to this process only: it makes a ``PasswordProof``'s digest useless anywhere else.
+_PROOF_KEY = secrets.token_bytes(32)
+
+
+def _digest(password: str) -> bytes:
+    return hmac.new(_PROOF_KEY, password.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class PasswordProof:
+    """That a password was verified against a user's stored hash earlier in the same request:
+    the hash, and a keyed digest of the password (not the password). Signing verifies the
+    password before its render, outside the lock; ``confirm_password`` under the lock then runs
+    argon2 again only if the stored hash or the password differs from what was verified."""
+
+    password_hash: str
+    digest: bytes
+
+    def holds(self, password_hash: str, password: str) -> bool:
+        return (hmac.compare_digest(self.password_hash, password_hash)
+                and hmac.compare_digest(self.digest, _digest(password)))
+
+
+def prove_password(user: User, password: str) -> PasswordProof | None:
+    """One argon2 verify of ``password`` against ``user``'s stored hash: a proof, or None when it
+    does not match. Nothing is counted, throttled or audited here: ``confirm_password`` decides."""
+    if not verify_password(user.password_hash, password):
+        return None
+    return PasswordProof(user.password_hash, _digest(password))
+
+
+def confirm_password(user: User, password: str, purpose: str, proof: PasswordProof | None = None) -> LoginOutcome:
     """Re-check a signed-in user's password (an electronic signature, 21 CFR 11.200).
 
     The same per-user throttle, failure count and account lock as a login: a wrong password
-    here counts as a failed login (audited as ``login_failed`` with the purpose as reason)."""
+    here counts as a failed login (audited as ``login_failed`` with the purpose as reason). With a
+    ``proof`` that still holds (``prove_password`` earlier in this request, for this password and
+    the hash stored now), the password is not verified a second time; every other check is."""
     key = user.username.strip().lower()[:80]
     now = now_utc()
     if _throttled(key, now):
@@ -139,7 +173,8 @@ def confirm_password(user: User, password: str, purpose: str) -> LoginOutcome:
         return LoginOutcome(None, THROTTLED_MESSAGE)
     if not user.active or user.is_locked(now):
         return _failed(key, user, now, f"locked ({purpose})")
-    if not verify_password(user.password_hash, password):
+    verified = proof is not None and proof.holds(user.password_hash, password)
+    if not verified and not verify_password(user.password_hash, password):
         _count_wrong_password(user, now)
         return _failed(key, user, now, f"wrong password ({purpose})")
     user.failed_logins = 0

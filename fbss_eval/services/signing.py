@@ -33,8 +33,9 @@ from ..models.base import now_utc
 from . import audit
 from . import carry_forward
 from . import visits as visit_service
+from .auth import PasswordProof
 from .auth import confirm_password
-from .passwords import verify_password
+from .auth import prove_password
 from .transitions import TransitionError as TransitionError  # re-exported for the views
 from .transitions import check_transition
 from .transitions import may_transition
@@ -149,11 +150,13 @@ class SignOutcome:
 @dataclass(frozen=True)
 class Prerendered:
     """The PDFs a signature would store, rendered before the visit was locked, with the reports
-    (plain data) they were rendered from and the signing time they print."""
+    (plain data) they were rendered from, the signing time they print, and the proof that the
+    password was verified (so that ``sign`` does not run argon2 a second time under the lock)."""
 
     signed_at: datetime
     reports: tuple[Any, Any]
     pdfs: tuple[bytes, bytes]
+    proof: PasswordProof
 
 
 def prerender(visit: Visit, user: User, password: str, meaning: str) -> Prerendered | None:
@@ -165,7 +168,10 @@ def prerender(visit: Visit, user: User, password: str, meaning: str) -> Prerende
     visit's in-memory changes are discarded."""
     if (not may_sign(user, visit) or meaning not in MEANING_LABELS
             or not may_transition(VisitStatus(visit.status), VisitStatus.SIGNED)
-            or sign_blockers(visit) or not verify_password(user.password_hash, password)):
+            or sign_blockers(visit)):
+        return None
+    proof = prove_password(user, password)
+    if proof is None:
         return None
     now = now_utc()
     try:
@@ -173,7 +179,7 @@ def prerender(visit: Visit, user: User, password: str, meaning: str) -> Prerende
             reports = _signed_reports(visit, user, meaning, sha256(canonical_answers(visit)), now)
     finally:
         db.session.expire(visit)
-    return Prerendered(now, reports, _render(reports))
+    return Prerendered(now, reports, _render(reports), proof)
 
 
 def sign(visit: Visit, user: User, password: str, meaning: str, prerendered: Prerendered | None = None) -> SignOutcome:
@@ -196,7 +202,7 @@ def sign(visit: Visit, user: User, password: str, meaning: str, prerendered: Pre
     blockers = sign_blockers(visit)
     if blockers:
         raise SignBlockedError(blockers)
-    confirmed = confirm_password(user, password, "sign visit")
+    confirmed = confirm_password(user, password, "sign visit", prerendered.proof if prerendered else None)
     if confirmed.user is None:
         audit.record("sign_refused", "visit", visit.id, {"reason": [None, "password not confirmed"]}, user=user)
         return SignOutcome(None, confirmed.message)

@@ -26,6 +26,7 @@ from fbss_eval.models import Patient
 from fbss_eval.services import patients as patient_service
 from tests.conftest import PASSWORD
 from tests.conftest import Users
+from tests.web.signing_support import renders  # noqa: F401  # a fixture: the signing tests count PDF renders
 
 
 def make_patient(

@@ -4,6 +4,7 @@ rather than PDFs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -51,3 +52,44 @@ def audit_actions(visit_id: int) -> list[str]:
     return list(db.session.scalars(
         sa.select(AuditEvent.action).where(AuditEvent.entity == "visit", AuditEvent.entity_id == visit_id)
         .order_by(AuditEvent.id)))
+
+
+def no_wait_engine() -> sa.Engine:
+    """A second connection to the test's database that fails at once instead of waiting for a lock."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        return sa.create_engine(url, connect_args={"timeout": 0}, isolation_level="AUTOCOMMIT")
+    return sa.create_engine(url, connect_args={"options": "-c lock_timeout=200"})
+
+
+def write_elsewhere(statement: str, **params: Any) -> None:
+    """Run one write on a connection of its own, committed at once (it fails rather than waits for a lock)."""
+    engine = no_wait_engine()
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.execute(sa.text(statement), params)
+                conn.exec_driver_sql("COMMIT")
+            else:
+                conn.execute(sa.text(statement), params)
+                conn.commit()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def renders(app, monkeypatch):  # type: ignore[no-untyped-def]
+    """Count the PDF renders; ``during_first`` runs inside the first one."""
+    real = app.extensions["fbss_eval.render_report"]
+    state: dict[str, Any] = {"count": 0, "during_first": None}
+
+    def render(report: Any) -> bytes:
+        state["count"] += 1
+        hook: Callable[[], None] | None = state["during_first"]
+        if state["count"] == 1 and hook is not None:
+            hook()
+        return real(report)
+
+    monkeypatch.setitem(app.extensions, "fbss_eval.render_report", render)
+    return state

@@ -6,10 +6,6 @@ database connection that does not wait for a lock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-import pytest
 import sqlalchemy as sa
 
 from fbss_eval.extensions import db
@@ -18,46 +14,7 @@ from fbss_eval.models import VisitRevision
 from tests.conftest import PASSWORD
 from tests.pdf.conftest import pdf_text
 from tests.web.signing_support import ready_visit
-
-
-def _no_wait_engine() -> sa.Engine:
-    """A second connection to the test's database that fails at once instead of waiting for a lock."""
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        return sa.create_engine(url, connect_args={"timeout": 0}, isolation_level="AUTOCOMMIT")
-    return sa.create_engine(url, connect_args={"options": "-c lock_timeout=200"})
-
-
-def _write(statement: str, **params: Any) -> None:
-    engine = _no_wait_engine()
-    try:
-        with engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                conn.execute(sa.text(statement), params)
-                conn.exec_driver_sql("COMMIT")
-            else:
-                conn.execute(sa.text(statement), params)
-                conn.commit()
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def renders(app, monkeypatch):  # type: ignore[no-untyped-def]
-    """Count the PDF renders; ``during_first`` runs inside the first one."""
-    real = app.extensions["fbss_eval.render_report"]
-    state: dict[str, Any] = {"count": 0, "during_first": None}
-
-    def render(report: Any) -> bytes:
-        state["count"] += 1
-        hook: Callable[[], None] | None = state["during_first"]
-        if state["count"] == 1 and hook is not None:
-            hook()
-        return real(report)
-
-    monkeypatch.setitem(app.extensions, "fbss_eval.render_report", render)
-    return state
+from tests.web.signing_support import write_elsewhere
 
 
 def _sign(client, visit_id: int):  # type: ignore[no-untyped-def]
@@ -72,7 +29,7 @@ def test_another_writer_is_not_kept_waiting_while_the_pdfs_render(app, users, as
     wrote: list[str] = []
 
     def another_save() -> None:  # another visit's row on SQLite's one lock; this visit's row itself
-        _write("UPDATE visit SET updated_at = updated_at WHERE id IN (:a, :b)", a=vid, b=other_id)
+        write_elsewhere("UPDATE visit SET updated_at = updated_at WHERE id IN (:a, :b)", a=vid, b=other_id)
         wrote.append("done")
 
     renders["during_first"] = another_save
@@ -87,7 +44,8 @@ def test_another_writer_is_not_kept_waiting_while_the_pdfs_render(app, users, as
 def test_pdfs_rendered_before_a_change_are_not_stored_they_are_rendered_again(app, users, as_clinician, renders):
     visit = ready_visit(users.clinician)
     vid, patient_id = visit.id, visit.patient_id
-    renders["during_first"] = lambda: _write("UPDATE patient SET family_name = 'Renamed' WHERE id = :p", p=patient_id)
+    renders["during_first"] = lambda: write_elsewhere("UPDATE patient SET family_name = 'Renamed' WHERE id = :p",
+                                                      p=patient_id)
     assert _sign(as_clinician, vid).status_code == 302
     assert renders["count"] == 4  # two before the lock, two again under it
     db.session.expire_all()
