@@ -71,7 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check fbss_eval config.py tests benchmarks
+	$(BIN)/ruff check fbss_eval config.py tests benchmarks migrations
 	$(BIN)/mypy fbss_eval
 	$(BIN)/bandit -q -r fbss_eval config.py -c bandit.yaml
 
