@@ -53,6 +53,9 @@ def prepare(bench: Bench) -> None:
         bench.seeded["to_sign"] = _visits_to_sign(users["bench.clinician"], bench.samples)
 
 
+EARLIER_VISIT = date(2024, 12, 1)  # the signing patient's visit before those signed (see below)
+
+
 def _visits_to_sign(clinician: Any, n: int) -> list[int]:
     from fbss_eval.extensions import db
     from fbss_eval.models import Patient
@@ -64,8 +67,12 @@ def _visits_to_sign(clinician: Any, n: int) -> list[int]:
     patient = db.session.scalar(sa.select(Patient).where(Patient.mrn == "BENCH-SIGN"))
     if patient is None:
         patient = make_patient(clinician, mrn="BENCH-SIGN", family="Signer", given="Sam")
-    drafts = list(db.session.scalars(sa.select(Visit).where(Visit.patient_id == patient.id,
-                                                          Visit.status == "draft")))
+        # A visit before all the signed ones, never signed itself: each signature then prints a
+        # trend, on a fresh database as on a reused one (a patient's first visit reads 4 statements
+        # fewer, and the first run's first signature varied the count).
+        make_complete_visit(patient, clinician, EARLIER_VISIT, seed=39)
+    drafts = list(db.session.scalars(sa.select(Visit).where(Visit.patient_id == patient.id, Visit.status == "draft",
+                                                          Visit.visit_date > EARLIER_VISIT).order_by(Visit.id)))
     for k in range(max(0, n - len(drafts))):
         drafts.append(make_complete_visit(patient, clinician, date(2025, 1, 1 + k), seed=40 + k))
     for visit in drafts:  # nothing left blocking the signature
